@@ -1,0 +1,16 @@
+"""txgate client for Python: the standard library only (socket and json), Python 3.9 or later.
+
+    from txgate import Client
+
+    with Client("127.0.0.1", 7400, client_name="billing") as db:
+        rows = db.execute("SELECT id, balance FROM accounts WHERE id = ?", [1]).rows
+        db.call("transfer", {"from": 1, "to": 2, "amount": "10.00"}, request_key="t-42")
+
+One Client is one TCP connection and is not thread-safe: give each thread its own. Every
+execute, batch and call is one database transaction on the server.
+"""
+
+from ._client import Client, Result, BatchResult, TxgateError
+
+__all__ = ["Client", "Result", "BatchResult", "TxgateError"]
+__version__ = "0.1.0"

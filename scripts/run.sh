@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Builds txgate if needed and runs it. With no TXGATE_DB_URL it starts the embedded MariaDB and
+# loads the demo schema; its binaries are put on the class path beside the jar, never inside it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+jar=target/txgate.jar
+if [ ! -f "$jar" ] || [ -n "$(find pom.xml src -newer "$jar" -print -quit)" ]; then
+  mvn -B -q -DskipTests package
+fi
+
+classpath="$jar"
+if [ -z "${TXGATE_DB_URL:-}" ]; then
+  classpath="$classpath:$(ls target/embedded-db/*.jar | tr '\n' ':')"
+fi
+exec java ${JAVA_OPTS:-} -cp "$classpath" io.txgate.Main "$@"

@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Runs the whole test suite. The test database is, in this order: TXGATE_TEST_DB_URL (or
+# -Dtxgate.test.db.url), else a Testcontainers MySQL when Docker is available, else one embedded
+# MariaDB for the whole run. Extra arguments go to Maven, e.g. -Dtest=CodecTest.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+exec mvn -B test "$@"

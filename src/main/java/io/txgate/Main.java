@@ -1,0 +1,105 @@
+package io.txgate;
+
+import io.txgate.config.ConfigLoader;
+import io.txgate.config.DatabaseUrls;
+import io.txgate.config.TxgateConfig;
+import io.txgate.db.EmbeddedDatabase;
+import io.txgate.db.SchemaLoader;
+import io.txgate.metrics.Telemetry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.nio.file.Path;
+import java.util.concurrent.ExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads the configuration, starts the embedded database when none is configured, deploys the
+ * verticles and stops them gracefully on SIGTERM or Ctrl-C. Nothing else.
+ */
+public final class Main {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+
+  /** The database the embedded server creates and txgate uses. */
+  static final String EMBEDDED_DATABASE = "txgate";
+
+  private Main() {
+  }
+
+  public static void main(String[] args) {
+    Telemetry telemetry = new Telemetry();
+    Vertx vertx = telemetry.newVertx();
+    EmbeddedDatabase embedded = null;
+    try {
+      TxgateConfig config = await(ConfigLoader.load(vertx));
+      if (!config.db().configured()) {
+        embedded = startEmbedded(vertx, config);
+        config = withUrl(config, embedded.url(EMBEDDED_DATABASE));
+      }
+      Txgate txgate = await(Txgate.start(vertx, config, telemetry));
+      EmbeddedDatabase db = embedded;
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown(vertx, txgate, db), "txgate-shutdown"));
+      TxgateConfig.Protocol p = config.protocol();
+      LOG.info("txgate {} listening on {}:{} ({} instances), database {}", Version.VERSION, p.host(),
+        p.port(), p.instances(), DatabaseUrls.redact(config.db().url()));
+      if (config.admin().enabled()) {
+        LOG.info("admin console on http://{}:{}/ ({})", config.admin().host(), config.admin().port(),
+          config.admin().hasCredentials() ? "credentials required" : "loopback only, no credentials");
+      }
+    } catch (Exception e) {
+      LOG.error("txgate failed to start: {}", rootMessage(e));
+      vertx.close();
+      if (embedded != null) {
+        embedded.close();
+      }
+      System.exit(1);
+    }
+  }
+
+  private static EmbeddedDatabase startEmbedded(Vertx vertx, TxgateConfig config) throws Exception {
+    TxgateConfig.Embedded e = config.embedded();
+    LOG.info("no database configured (TXGATE_DB_URL): starting the embedded MariaDB");
+    EmbeddedDatabase db = EmbeddedDatabase.start(Path.of(e.dataDir()), e.port());
+    db.createDatabase(EMBEDDED_DATABASE);
+    await(SchemaLoader.load(vertx, db.url(EMBEDDED_DATABASE), Path.of(e.schema())));
+    LOG.info("demo schema loaded from {}; connect with: mysql -h 127.0.0.1 -P {} -u root {}",
+      e.schema(), db.port(), EMBEDDED_DATABASE);
+    return db;
+  }
+
+  private static TxgateConfig withUrl(TxgateConfig c, String url) {
+    TxgateConfig.Db d = c.db();
+    return new TxgateConfig(new TxgateConfig.Db(url, d.poolSize(), d.maxWaitQueue(), d.acquireTimeoutMs(),
+      d.connectTimeoutMs(), d.idleTimeoutSeconds(), d.resetAlways()), c.protocol(), c.tx(), c.admin(), c.embedded());
+  }
+
+  private static void shutdown(Vertx vertx, Txgate txgate, EmbeddedDatabase embedded) {
+    LOG.info("shutting down: finishing requests in flight");
+    try {
+      await(txgate.stop());
+      await(vertx.close());
+    } catch (Exception e) {
+      LOG.warn("shutdown: {}", rootMessage(e));
+    }
+    if (embedded != null) {
+      embedded.close();
+    }
+    LOG.info("txgate stopped");
+  }
+
+  private static <T> T await(Future<T> future) throws Exception {
+    try {
+      return future.toCompletionStage().toCompletableFuture().get();
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof Exception c ? c : e;
+    }
+  }
+
+  private static String rootMessage(Throwable t) {
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return t.getMessage() == null ? t.toString() : t.getMessage();
+  }
+}

@@ -1,0 +1,121 @@
+package io.txgate;
+
+import io.txgate.admin.AdminVerticle;
+import io.txgate.admin.Monitor;
+import io.txgate.config.TxgateConfig;
+import io.txgate.db.Pools;
+import io.txgate.db.ServerInfo;
+import io.txgate.metrics.Telemetry;
+import io.txgate.ops.Operations;
+import io.txgate.ops.OperationsLoader;
+import io.txgate.protocol.Codec;
+import io.txgate.tcp.ProtocolVerticle;
+import io.txgate.tcp.RequestHandler;
+import io.txgate.tcp.Sessions;
+import io.txgate.tx.RequestKeys;
+import io.txgate.tx.TransactionRunner;
+import io.txgate.tx.TxStats;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
+import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running txgate: the protocol verticles (one per configured instance) and what they share: the
+ * pool, the transaction runner, the named operations and the session registry.
+ */
+public final class Txgate {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Txgate.class);
+  private static final long KEY_EXPIRY_PERIOD_MS = 60_000;
+
+  private final Vertx vertx;
+  private final TxgateConfig config;
+  private final Sessions sessions;
+  private final Pool pool;
+  private final TxStats stats;
+  private final String protocolDeployment;
+  private final String adminDeployment;
+  private final long expiryTimer;
+
+  private Txgate(Vertx vertx, TxgateConfig config, Sessions sessions, Pool pool, TxStats stats,
+                 String protocolDeployment, String adminDeployment) {
+    this.vertx = vertx;
+    this.config = config;
+    this.sessions = sessions;
+    this.pool = pool;
+    this.stats = stats;
+    this.protocolDeployment = protocolDeployment;
+    this.adminDeployment = adminDeployment;
+    int retention = config.tx().requestKeyRetentionSeconds();
+    this.expiryTimer = vertx.setPeriodic(KEY_EXPIRY_PERIOD_MS, id -> RequestKeys.expire(pool, retention)
+      .onFailure(t -> LOG.warn("expiring request keys: {}", t.getMessage())));
+  }
+
+  /**
+   * Checks the named operations, creates the pool (outside any verticle, so that undeploying one
+   * instance can never close connections another is using), prepares the database and deploys the
+   * protocol server; the future completes once every instance listens.
+   */
+  public static Future<Txgate> start(Vertx vertx, TxgateConfig config, Telemetry telemetry) {
+    Operations operations;
+    try {
+      operations = OperationsLoader.load(Path.of(config.tx().operationsFile()), config.tx().maxAttempts());
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+    Sessions sessions = new Sessions();
+    TxStats stats = new TxStats(telemetry.registry());
+    Pool pool = Pools.create(vertx, config.db());
+    TransactionRunner.Settings settings = new TransactionRunner.Settings(
+      config.protocol().limits().maxResultRows(), config.db().resetAlways(), config.tx().isolation(),
+      config.tx().retryBaseMs(), config.tx().retryMaxMs(), config.db().acquireTimeoutMs());
+    return RequestKeys.ensureTable(pool)
+      .compose(v -> ServerInfo.isolation(pool))
+      .compose(dbIsolation -> {
+        RequestHandler handler = new RequestHandler(
+          new TransactionRunner(vertx, pool, settings, dbIsolation, stats), operations,
+          new Codec(config.protocol().limits()), config.tx(), telemetry);
+        return vertx.deployVerticle(() -> new ProtocolVerticle(config, sessions, handler),
+          new DeploymentOptions().setInstances(config.protocol().instances()));
+      })
+      .compose(protocolId -> {
+        if (!config.admin().enabled()) {
+          return Future.succeededFuture(new String[] {protocolId, null});
+        }
+        Monitor monitor = new Monitor(config, sessions, pool, stats, telemetry, operations);
+        return vertx.deployVerticle(new AdminVerticle(config.admin(), monitor, telemetry.registry(), pool))
+          .map(adminId -> new String[] {protocolId, adminId});
+      })
+      .recover(t -> pool.close().transform(ignored -> Future.failedFuture(t)))
+      .map(ids -> {
+        LOG.info("{} named operation(s) from {}", operations.size(), config.tx().operationsFile());
+        return new Txgate(vertx, config, sessions, pool, stats, ids[0], ids[1]);
+      });
+  }
+
+  public TxgateConfig config() {
+    return config;
+  }
+
+  public Sessions sessions() {
+    return sessions;
+  }
+
+  public TxStats stats() {
+    return stats;
+  }
+
+  /**
+   * Graceful stop: requests in flight finish, queued ones are answered UNAVAILABLE, then the pool
+   * closes.
+   */
+  public Future<Void> stop() {
+    vertx.cancelTimer(expiryTimer);
+    Future<Void> admin = adminDeployment == null ? Future.succeededFuture() : vertx.undeploy(adminDeployment);
+    return admin.eventually(() -> vertx.undeploy(protocolDeployment)).eventually(pool::close);
+  }
+}

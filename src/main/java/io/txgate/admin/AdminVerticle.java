@@ -1,0 +1,149 @@
+package io.txgate.admin;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.txgate.config.TxgateConfig;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.healthchecks.Status;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.StaticHandler;
+import io.vertx.ext.web.healthchecks.HealthCheckHandler;
+import io.vertx.micrometer.PrometheusScrapingHandler;
+import io.vertx.sqlclient.Pool;
+
+/**
+ * The admin console's web server: the page (webroot/), its JSON API, a live event stream, Prometheus
+ * metrics and health checks. One instance; it only reads what the protocol instances share and
+ * flips the switches they obey, so it costs the protocol path nothing but a once-a-second sample.
+ */
+public final class AdminVerticle extends VerticleBase {
+
+  /** Header every state-changing call must carry: a cross-site form cannot set it (CSRF guard). */
+  static final String CSRF_HEADER = "X-Txgate-Console";
+  private static final long TICK_MS = 1000;
+
+  private final TxgateConfig.Admin config;
+  private final Monitor monitor;
+  private final PrometheusMeterRegistry registry;
+  private final Pool pool;
+  private HttpServer server;
+  private long ticker;
+  private String latest = "{}";
+
+  public AdminVerticle(TxgateConfig.Admin config, Monitor monitor, PrometheusMeterRegistry registry, Pool pool) {
+    this.config = config;
+    this.monitor = monitor;
+    this.registry = registry;
+    this.pool = pool;
+  }
+
+  @Override
+  public Future<?> start() {
+    Router router = Router.router(vertx);
+    router.route().handler(ctx -> {
+      ctx.response().putHeader("X-Content-Type-Options", "nosniff")
+        .putHeader("Referrer-Policy", "no-referrer")
+        .putHeader("Content-Security-Policy", "default-src 'self'; style-src 'self'; img-src 'self' data:");
+      ctx.next();
+    });
+
+    HealthCheckHandler live = HealthCheckHandler.create(vertx).register("process", p -> p.complete(Status.OK()));
+    HealthCheckHandler ready = HealthCheckHandler.create(vertx)
+      .register("database", 2000, p -> pool.query("SELECT 1").execute()
+        .onComplete(ar -> p.complete(ar.succeeded() ? Status.OK() : Status.KO())))
+      .register("accepting", p -> p.complete(monitor.accepting() ? Status.OK() : Status.KO(
+        new JsonObject().put("reason", "paused by an operator"))));
+    router.get("/health").handler(live);
+    router.get("/ready").handler(ready);
+
+    if (config.hasCredentials()) {
+      router.route().handler(new AdminAuth(config));
+    }
+    router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
+    router.get("/api/overview").handler(ctx -> json(ctx, monitor.overview()));
+    router.get("/api/sessions").handler(ctx -> json(ctx, monitor.sessions()));
+    router.get("/api/pool").handler(ctx -> json(ctx, monitor.pool()));
+    router.get("/api/operations").handler(ctx -> json(ctx, monitor.operations()));
+    router.get("/api/stream").handler(this::stream);
+    router.route("/api/*").method(HttpMethod.POST).handler(this::csrfGuard);
+    router.post("/api/sessions/:id/kill").handler(ctx -> {
+      String id = ctx.pathParam("id");
+      if (monitor.kill(id)) {
+        json(ctx, new JsonObject().put("killed", id));
+      } else {
+        ctx.response().setStatusCode(404);
+        json(ctx, new JsonObject().put("error", "no session " + id));
+      }
+    });
+    router.post("/api/pause").handler(ctx -> {
+      monitor.accepting(false);
+      json(ctx, new JsonObject().put("accepting", false));
+    });
+    router.post("/api/resume").handler(ctx -> {
+      monitor.accepting(true);
+      json(ctx, new JsonObject().put("accepting", true));
+    });
+    router.route("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false));
+
+    monitor.tick();
+    latest = monitor.all().encode();
+    ticker = vertx.setPeriodic(TICK_MS, id -> {
+      monitor.tick();
+      latest = monitor.all().encode();
+    });
+    server = vertx.createHttpServer();
+    return server.requestHandler(router).listen(config.port(), config.host());
+  }
+
+  private void csrfGuard(RoutingContext ctx) {
+    if (ctx.request().getHeader(CSRF_HEADER) == null) {
+      ctx.response().setStatusCode(403);
+      json(ctx, new JsonObject().put("error", "state-changing calls need the " + CSRF_HEADER + " header"));
+      return;
+    }
+    ctx.next();
+  }
+
+  /**
+   * Server-sent events: the whole console state once a second, as event {@code update}. The timer
+   * is cancelled when the client goes away.
+   */
+  private void stream(RoutingContext ctx) {
+    HttpServerResponse response = ctx.response()
+      .putHeader("Content-Type", "text/event-stream")
+      .putHeader("Cache-Control", "no-cache")
+      .setChunked(true);
+    response.write("retry: 2000\n\n");
+    send(response);
+    long timer = vertx.setPeriodic(TICK_MS, id -> send(response));
+    response.closeHandler(v -> vertx.cancelTimer(timer));
+    response.endHandler(v -> vertx.cancelTimer(timer));
+  }
+
+  private void send(HttpServerResponse response) {
+    if (!response.closed() && !response.writeQueueFull()) {
+      response.write("event: update\ndata: " + latest + "\n\n");
+    }
+  }
+
+  private static void json(RoutingContext ctx, Object body) {
+    ctx.response().putHeader("Content-Type", "application/json").putHeader("Cache-Control", "no-store")
+      .end(body instanceof JsonObject o ? o.encode() : ((io.vertx.core.json.JsonArray) body).encode());
+  }
+
+  /** The port the console listens on (useful when configured as 0). */
+  public int port() {
+    return server.actualPort();
+  }
+
+  @Override
+  public Future<?> stop() {
+    vertx.cancelTimer(ticker);
+    return server.close();
+  }
+}

@@ -1,0 +1,179 @@
+package io.txgate.admin;
+
+import io.txgate.Version;
+import io.txgate.config.TxgateConfig;
+import io.txgate.metrics.Telemetry;
+import io.txgate.ops.Operations;
+import io.txgate.tcp.ClientSession;
+import io.txgate.tcp.Sessions;
+import io.txgate.tx.TxStats;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Comparator;
+
+/**
+ * Builds what the console and its API show, from the live objects every protocol instance shares:
+ * sessions, pool, transaction and request counters. Keeps five minutes of one-second samples for the
+ * charts. Used from the admin verticle's event loop only.
+ */
+public final class Monitor {
+
+  static final int HISTORY_SECONDS = 300;
+
+  private final TxgateConfig config;
+  private final Sessions sessions;
+  private final Pool pool;
+  private final TxStats stats;
+  private final Telemetry telemetry;
+  private final Operations operations;
+  private final long startedAt = System.currentTimeMillis();
+  private final ArrayDeque<JsonObject> history = new ArrayDeque<>();
+  private long lastRequests;
+  private long lastErrors;
+  private long lastSampleNanos = System.nanoTime();
+  private double requestsPerSecond;
+
+  public Monitor(TxgateConfig config, Sessions sessions, Pool pool, TxStats stats, Telemetry telemetry,
+                 Operations operations) {
+    this.config = config;
+    this.sessions = sessions;
+    this.pool = pool;
+    this.stats = stats;
+    this.telemetry = telemetry;
+    this.operations = operations;
+  }
+
+  /** Takes the once-a-second sample the charts and the requests-per-second figure come from. */
+  void tick() {
+    long now = System.nanoTime();
+    double seconds = Math.max(1e-3, (now - lastSampleNanos) / 1e9);
+    long requests = telemetry.requests();
+    long errors = telemetry.errors();
+    requestsPerSecond = (requests - lastRequests) / seconds;
+    JsonObject sample = new JsonObject()
+      .put("t", System.currentTimeMillis())
+      .put("rps", round(requestsPerSecond))
+      .put("errorsPerSecond", round((errors - lastErrors) / seconds))
+      .put("p99Ms", telemetry.latencyMillis(0.99))
+      .put("connections", sessions.count())
+      .put("inUse", stats.inUse());
+    lastRequests = requests;
+    lastErrors = errors;
+    lastSampleNanos = now;
+    history.addLast(sample);
+    while (history.size() > HISTORY_SECONDS) {
+      history.removeFirst();
+    }
+  }
+
+  public JsonObject overview() {
+    JsonObject tx = stats.snapshot();
+    return new JsonObject()
+      .put("version", Version.VERSION)
+      .put("startedAt", Instant.ofEpochMilli(startedAt).toString())
+      .put("uptimeSeconds", (System.currentTimeMillis() - startedAt) / 1000)
+      .put("instances", config.protocol().instances())
+      .put("accepting", !sessions.paused())
+      .put("connections", sessions.count())
+      .put("requests", telemetry.requests())
+      .put("requestsPerSecond", round(requestsPerSecond))
+      .put("latencyP50Ms", telemetry.latencyMillis(0.5))
+      .put("latencyP99Ms", telemetry.latencyMillis(0.99))
+      .put("errors", telemetry.errors())
+      .put("errorsByCode", new JsonObject(new java.util.LinkedHashMap<>(telemetry.errorsByCode())))
+      .put("transactions", tx)
+      .put("retries", tx.getLong("retries"))
+      .put("retriesExhausted", tx.getLong("retriesExhausted"))
+      .put("history", new JsonArray(new java.util.ArrayList<>(history)));
+  }
+
+  public JsonArray sessions() {
+    long now = System.currentTimeMillis();
+    JsonArray out = new JsonArray();
+    sessions.all().stream()
+      .sorted(Comparator.comparingLong(s -> Long.parseLong(s.id())))
+      .forEach(s -> out.add(session(s, now)));
+    return out;
+  }
+
+  private static JsonObject session(ClientSession s, long now) {
+    JsonObject json = new JsonObject()
+      .put("id", s.id())
+      .put("remoteAddress", s.remoteAddress())
+      .put("client", s.clientName())
+      .put("connectedAt", Instant.ofEpochMilli(s.connectedAt()).toString())
+      .put("instance", s.instance())
+      .put("requests", s.requests())
+      .put("errors", s.errors())
+      .put("bytesIn", s.bytesIn())
+      .put("bytesOut", s.bytesOut())
+      .put("lastActivity", Instant.ofEpochMilli(s.lastActivity()).toString());
+    ClientSession.InFlight f = s.inFlight();
+    if (f != null) {
+      json.put("inFlight", new JsonObject().put("op", f.op()).put("detail", f.detail())
+        .put("runningMs", Math.max(0, now - f.startedAtMillis())));
+    }
+    return json;
+  }
+
+  public JsonObject pool() {
+    int open = pool.size();
+    JsonObject p = stats.poolSnapshot();
+    return p
+      .put("name", io.txgate.db.Pools.NAME)
+      .put("maxSize", config.db().poolSize())
+      .put("maxWaitQueue", config.db().maxWaitQueue())
+      .put("open", open)
+      .put("idle", Math.max(0, open - p.getInteger("inUse")));
+  }
+
+  public JsonArray operations() {
+    JsonArray out = new JsonArray();
+    JsonArray described = operations.describe().getJsonArray("operations");
+    for (int i = 0; i < described.size(); i++) {
+      JsonObject d = described.getJsonObject(i);
+      Telemetry.OperationMeters m = telemetry.operation(d.getString("name"));
+      out.add(new JsonObject()
+        .put("name", d.getString("name"))
+        .put("description", d.getString("description"))
+        .put("readOnly", d.getBoolean("readOnly"))
+        .put("calls", (long) m.calls().count())
+        .put("errors", (long) m.errors().count())
+        .put("retries", (long) m.retries().count())
+        .put("p99Ms", Telemetry.percentile(m.latency(), 0.99)));
+    }
+    return out;
+  }
+
+  /** Everything at once: what the live stream sends every second. */
+  public JsonObject all() {
+    return new JsonObject().put("overview", overview()).put("sessions", sessions()).put("pool", pool())
+      .put("operations", operations());
+  }
+
+  /** Kills a session; false when there is none with that id. */
+  public boolean kill(String id) {
+    ClientSession s = sessions.get(id);
+    if (s == null) {
+      return false;
+    }
+    s.kill();
+    return true;
+  }
+
+  public void accepting(boolean accept) {
+    sessions.paused(!accept);
+  }
+
+  public boolean accepting() {
+    return !sessions.paused();
+  }
+
+  private static double round(double d) {
+    return Math.round(d * 10) / 10.0;
+  }
+
+}

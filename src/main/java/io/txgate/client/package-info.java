@@ -1,0 +1,2 @@
+/** The Java client: asynchronous on Vert.x futures, with a blocking facade for plain Java programs. */
+package io.txgate.client;

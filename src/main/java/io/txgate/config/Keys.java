@@ -1,0 +1,75 @@
+package io.txgate.config;
+
+import java.util.List;
+
+/**
+ * Every configuration key txgate reads. {@code conf/config.yaml} documents each one; tests use
+ * these constants rather than spelling names again.
+ */
+public final class Keys {
+
+  public static final Key DB_URL = new Key("db.url", "TXGATE_DB_URL", "");
+  public static final Key DB_POOL_SIZE = new Key("db.poolSize", "TXGATE_DB_POOL_SIZE", 16);
+  public static final Key DB_MAX_WAIT_QUEUE = new Key("db.maxWaitQueue", "TXGATE_DB_MAX_WAIT_QUEUE", 4096);
+  public static final Key DB_ACQUIRE_TIMEOUT_MS =
+    new Key("db.acquireTimeoutMs", "TXGATE_DB_ACQUIRE_TIMEOUT_MS", 10_000);
+  public static final Key DB_CONNECT_TIMEOUT_MS =
+    new Key("db.connectTimeoutMs", "TXGATE_DB_CONNECT_TIMEOUT_MS", 5_000);
+  public static final Key DB_IDLE_TIMEOUT_SECONDS =
+    new Key("db.idleTimeoutSeconds", "TXGATE_DB_IDLE_TIMEOUT_SECONDS", 300);
+  public static final Key DB_RESET_ALWAYS = new Key("db.resetAlways", "TXGATE_DB_RESET_ALWAYS", false);
+
+  public static final Key PROTOCOL_HOST = new Key("protocol.host", "TXGATE_PROTOCOL_HOST", "127.0.0.1");
+  public static final Key PROTOCOL_PORT = new Key("protocol.port", "TXGATE_PROTOCOL_PORT", 7400);
+  public static final Key INSTANCES = new Key("protocol.instances", "TXGATE_INSTANCES", 0);
+  public static final Key MAX_FRAME_BYTES =
+    new Key("protocol.maxFrameBytes", "TXGATE_PROTOCOL_MAX_FRAME_BYTES", 1024 * 1024);
+  public static final Key MAX_BATCH_STEPS =
+    new Key("protocol.maxBatchSteps", "TXGATE_PROTOCOL_MAX_BATCH_STEPS", 1000);
+  public static final Key MAX_RESULT_ROWS =
+    new Key("protocol.maxResultRows", "TXGATE_PROTOCOL_MAX_RESULT_ROWS", 100_000);
+  public static final Key MAX_CONNECTIONS =
+    new Key("protocol.maxConnections", "TXGATE_PROTOCOL_MAX_CONNECTIONS", 15_000);
+  public static final Key IDLE_TIMEOUT_SECONDS =
+    new Key("protocol.idleTimeoutSeconds", "TXGATE_PROTOCOL_IDLE_TIMEOUT_SECONDS", 0);
+  public static final Key SHUTDOWN_GRACE_SECONDS =
+    new Key("protocol.shutdownGraceSeconds", "TXGATE_PROTOCOL_SHUTDOWN_GRACE_SECONDS", 30);
+
+  public static final Key TX_MAX_ATTEMPTS = new Key("tx.maxAttempts", "TXGATE_TX_MAX_ATTEMPTS", 5);
+  public static final Key TX_ISOLATION = new Key("tx.isolation", "TXGATE_TX_ISOLATION", "REPEATABLE_READ");
+  public static final Key TX_RETRY_BASE_MS = new Key("tx.retryBaseMs", "TXGATE_TX_RETRY_BASE_MS", 5);
+  public static final Key TX_RETRY_MAX_MS = new Key("tx.retryMaxMs", "TXGATE_TX_RETRY_MAX_MS", 250);
+  public static final Key TX_REQUEST_KEY_RETENTION_SECONDS =
+    new Key("tx.requestKeyRetentionSeconds", "TXGATE_TX_REQUEST_KEY_RETENTION_SECONDS", 86_400);
+  public static final Key TX_ALLOW_RAW_SQL = new Key("tx.allowRawSql", "TXGATE_TX_ALLOW_RAW_SQL", true);
+  public static final Key OPERATIONS_FILE =
+    new Key("tx.operationsFile", "TXGATE_TX_OPERATIONS_FILE", "conf/operations.yaml");
+
+  public static final Key ADMIN_HOST = new Key("admin.host", "TXGATE_ADMIN_HOST", "127.0.0.1");
+  public static final Key ADMIN_PORT = new Key("admin.port", "TXGATE_ADMIN_PORT", 7401);
+  public static final Key ADMIN_ENABLED = new Key("admin.enabled", "TXGATE_ADMIN_ENABLED", true);
+  public static final Key ADMIN_USERNAME = new Key("admin.username", "TXGATE_ADMIN_USERNAME", "admin");
+  public static final Key ADMIN_PASSWORD = new Key("admin.password", "TXGATE_ADMIN_PASSWORD", "");
+  public static final Key ADMIN_PASSWORD_HASH =
+    new Key("admin.passwordHash", "TXGATE_ADMIN_PASSWORD_HASH", "");
+  public static final Key ADMIN_TOKEN = new Key("admin.token", "TXGATE_ADMIN_TOKEN", "");
+
+  public static final Key EMBEDDED_DATA_DIR =
+    new Key("embedded.dataDir", "TXGATE_EMBEDDED_DATA_DIR", "data");
+  public static final Key EMBEDDED_PORT = new Key("embedded.port", "TXGATE_EMBEDDED_PORT", 7402);
+  public static final Key EMBEDDED_SCHEMA =
+    new Key("embedded.schema", "TXGATE_EMBEDDED_SCHEMA", "conf/demo-schema.sql");
+
+  public static final List<Key> ALL = List.of(
+    DB_URL, DB_POOL_SIZE, DB_MAX_WAIT_QUEUE, DB_ACQUIRE_TIMEOUT_MS, DB_CONNECT_TIMEOUT_MS,
+    DB_IDLE_TIMEOUT_SECONDS, DB_RESET_ALWAYS,
+    PROTOCOL_HOST, PROTOCOL_PORT, INSTANCES, MAX_FRAME_BYTES, MAX_BATCH_STEPS, MAX_RESULT_ROWS,
+    MAX_CONNECTIONS, IDLE_TIMEOUT_SECONDS, SHUTDOWN_GRACE_SECONDS,
+    TX_MAX_ATTEMPTS, TX_ISOLATION, TX_RETRY_BASE_MS, TX_RETRY_MAX_MS, TX_REQUEST_KEY_RETENTION_SECONDS,
+    TX_ALLOW_RAW_SQL, OPERATIONS_FILE,
+    ADMIN_HOST, ADMIN_PORT, ADMIN_ENABLED, ADMIN_USERNAME, ADMIN_PASSWORD, ADMIN_PASSWORD_HASH, ADMIN_TOKEN,
+    EMBEDDED_DATA_DIR, EMBEDDED_PORT, EMBEDDED_SCHEMA);
+
+  private Keys() {
+  }
+}

@@ -1,0 +1,137 @@
+package io.txgate.config;
+
+import io.txgate.protocol.Isolation;
+import io.txgate.protocol.Limits;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * The whole configuration, typed and checked once at start-up.
+ *
+ * <p>Sources, each overriding the one before: {@code conf/config.yaml}, then environment variables
+ * named {@code TXGATE_*}, then {@code -DTXGATE_*} system properties (see {@link ConfigLoader}).
+ */
+public record TxgateConfig(Db db, Protocol protocol, Tx tx, Admin admin, Embedded embedded) {
+
+  /** The database and its pool. {@code url} may hold a password: {@link #toString} hides it. */
+  public record Db(String url, int poolSize, int maxWaitQueue, int acquireTimeoutMs, int connectTimeoutMs,
+                   int idleTimeoutSeconds, boolean resetAlways) {
+
+    /** Whether a database is configured; when not, txgate starts its embedded one. */
+    public boolean configured() {
+      return url != null && !url.isBlank();
+    }
+
+    @Override
+    public String toString() {
+      return "Db[url=" + DatabaseUrls.redact(url) + ", poolSize=" + poolSize + ", maxWaitQueue="
+        + maxWaitQueue + ", acquireTimeoutMs=" + acquireTimeoutMs + "]";
+    }
+  }
+
+  /** The client-facing protocol server. */
+  public record Protocol(String host, int port, int instances, Limits limits, int maxConnections,
+                         int idleTimeoutSeconds, int shutdownGraceSeconds) {
+  }
+
+  /**
+   * How transactions run.
+   *
+   * @param maxAttempts attempts per request when transient conflicts occur; requests may lower it
+   * @param isolation the default isolation level
+   * @param retryBaseMs backoff before the second attempt is at most this; it doubles per attempt
+   * @param retryMaxMs the ceiling of one backoff
+   * @param requestKeyRetentionSeconds how long exactly-once keys and their responses are kept
+   * @param allowRawSql whether {@code execute} and {@code batch} are allowed, or only named operations
+   * @param operationsFile the named operations
+   */
+  public record Tx(int maxAttempts, Isolation isolation, int retryBaseMs, int retryMaxMs,
+                   int requestKeyRetentionSeconds, boolean allowRawSql, String operationsFile) {
+  }
+
+  /**
+   * The admin console's web server and its credentials: basic auth with a plain password (meant to
+   * come from the environment) or a PBKDF2 hash, and/or a bearer token. {@link #toString} hides them.
+   */
+  public record Admin(String host, int port, boolean enabled, String username, String password,
+                      String passwordHash, String token) {
+
+    public boolean hasCredentials() {
+      return !password.isEmpty() || !passwordHash.isEmpty() || !token.isEmpty();
+    }
+
+    @Override
+    public String toString() {
+      return "Admin[host=" + host + ", port=" + port + ", enabled=" + enabled + ", credentials="
+        + (hasCredentials() ? "set" : "none") + "]";
+    }
+  }
+
+  /** Whether an address is this machine's loopback, reachable from nowhere else. */
+  public static boolean isLoopback(String host) {
+    String h = host.trim().toLowerCase(java.util.Locale.ROOT);
+    return h.equals("localhost") || h.startsWith("127.") || h.equals("::1") || h.equals("[::1]");
+  }
+
+  /** The embedded MariaDB that runs when no database is configured. */
+  public record Embedded(String dataDir, int port, String schema) {
+  }
+
+  /** Reads and checks every key from the merged configuration sources. */
+  public static TxgateConfig from(JsonObject m) {
+    Db db = new Db(
+      Keys.DB_URL.string(m),
+      Keys.DB_POOL_SIZE.integer(m, 1, 1024),
+      Keys.DB_MAX_WAIT_QUEUE.integer(m, 0, 1_000_000),
+      Keys.DB_ACQUIRE_TIMEOUT_MS.integer(m, 1, 3_600_000),
+      Keys.DB_CONNECT_TIMEOUT_MS.integer(m, 1, 3_600_000),
+      Keys.DB_IDLE_TIMEOUT_SECONDS.integer(m, 0, 86_400),
+      Keys.DB_RESET_ALWAYS.bool(m));
+    if (db.configured()) {
+      DatabaseUrls.check(db.url());
+    }
+    int instances = Keys.INSTANCES.integer(m, 0, 1024);
+    Protocol protocol = new Protocol(
+      Keys.PROTOCOL_HOST.string(m),
+      Keys.PROTOCOL_PORT.integer(m, 0, 65_535),
+      instances == 0 ? Runtime.getRuntime().availableProcessors() : instances,
+      new Limits(
+        Keys.MAX_FRAME_BYTES.integer(m, 64, 256 * 1024 * 1024),
+        Keys.MAX_BATCH_STEPS.integer(m, 1, 100_000),
+        65_535,
+        Keys.MAX_RESULT_ROWS.integer(m, 1, 100_000_000)),
+      Keys.MAX_CONNECTIONS.integer(m, 1, 1_000_000),
+      Keys.IDLE_TIMEOUT_SECONDS.integer(m, 0, 86_400),
+      Keys.SHUTDOWN_GRACE_SECONDS.integer(m, 0, 3600));
+    Isolation isolation;
+    try {
+      isolation = Isolation.of(Keys.TX_ISOLATION.string(m));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(Keys.TX_ISOLATION, e.getMessage());
+    }
+    Tx tx = new Tx(
+      Keys.TX_MAX_ATTEMPTS.integer(m, 1, 100),
+      isolation,
+      Keys.TX_RETRY_BASE_MS.integer(m, 1, 60_000),
+      Keys.TX_RETRY_MAX_MS.integer(m, 1, 600_000),
+      Keys.TX_REQUEST_KEY_RETENTION_SECONDS.integer(m, 60, 365 * 86_400),
+      Keys.TX_ALLOW_RAW_SQL.bool(m),
+      Keys.OPERATIONS_FILE.string(m));
+    Admin admin = new Admin(Keys.ADMIN_HOST.string(m), Keys.ADMIN_PORT.integer(m, 0, 65_535),
+      Keys.ADMIN_ENABLED.bool(m), Keys.ADMIN_USERNAME.string(m), Keys.ADMIN_PASSWORD.string(m),
+      Keys.ADMIN_PASSWORD_HASH.string(m), Keys.ADMIN_TOKEN.string(m));
+    if (admin.enabled() && !isLoopback(admin.host()) && !admin.hasCredentials()) {
+      throw new ConfigException(Keys.ADMIN_HOST, "'" + admin.host() + "' is reachable from other machines,"
+        + " and the console can kill sessions: txgate will not serve it there without credentials."
+        + " Set TXGATE_ADMIN_PASSWORD, TXGATE_ADMIN_PASSWORD_HASH or TXGATE_ADMIN_TOKEN, or bind it to 127.0.0.1");
+    }
+    if (!admin.passwordHash().isEmpty() && !io.txgate.admin.PasswordHash.isWellFormed(admin.passwordHash())) {
+      throw new ConfigException(Keys.ADMIN_PASSWORD_HASH, "not a pbkdf2-sha256 hash; make one with"
+        + " java -cp target/txgate.jar io.txgate.admin.PasswordHash");
+    }
+    Embedded embedded = new Embedded(
+      Keys.EMBEDDED_DATA_DIR.string(m),
+      Keys.EMBEDDED_PORT.integer(m, 0, 65_535),
+      Keys.EMBEDDED_SCHEMA.string(m));
+    return new TxgateConfig(db, protocol, tx, admin, embedded);
+  }
+}

@@ -1,0 +1,48 @@
+package io.txgate.db;
+
+import io.txgate.config.DatabaseUrls;
+import io.txgate.config.TxgateConfig;
+import io.vertx.core.Vertx;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.mysqlclient.MySQLBuilder;
+import io.vertx.mysqlclient.MySQLConnectOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import java.util.concurrent.TimeUnit;
+
+/** Builds the one MySQL pool that every protocol verticle instance shares. */
+public final class Pools {
+
+  /** The shared pool's name; metrics are labelled with it. */
+  public static final String NAME = "txgate";
+
+  private Pools() {
+  }
+
+  /** Creates the pool; call it once, outside any verticle, and close it after the verticles stop. */
+  public static Pool create(Vertx vertx, TxgateConfig.Db db) {
+    MySQLConnectOptions connect = DatabaseUrls.parse(db.url())
+      .setCharset("utf8mb4")
+      // Pooled connections are reused by unrelated requests: keep the server from holding
+      // prepared statements for connections that need a reset (see TransactionRunner).
+      .setCachePreparedStatements(false);
+    PoolOptions pool = new PoolOptions()
+      .setName(NAME)
+      .setMaxSize(db.poolSize())
+      .setMaxWaitQueueSize(db.maxWaitQueue())
+      // No pool-side acquire timeout: under a flood, Vert.x 5.0.7 could hand a connection to a
+      // waiter whose timeout had already fired, and that connection was never returned (16 such
+      // leaks and the pool served nobody). TransactionRunner times the wait itself and returns any
+      // connection that arrives too late.
+      .setConnectionTimeout(0)
+      .setIdleTimeout(db.idleTimeoutSeconds())
+      .setIdleTimeoutUnit(TimeUnit.SECONDS)
+      .setPoolCleanerPeriod(db.idleTimeoutSeconds() > 0 ? 30_000 : 0);
+    return MySQLBuilder.pool()
+      .with(pool)
+      .with(new NetClientOptions().setConnectTimeout(db.connectTimeoutMs()).setTcpNoDelay(true))
+      .connectingTo(connect)
+      .using(vertx)
+      .build();
+  }
+}

@@ -1,0 +1,130 @@
+package io.txgate.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.distribution.ValueAtPercentile;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.micrometer.VertxPrometheusOptions;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * One Prometheus registry per process, shared by Vert.x (its {@code vertx_pool_*} and network
+ * series) and by txgate's own meters: requests by op, latency, errors by code, and per named
+ * operation calls, errors, retries and latency. The admin console reads the same numbers that
+ * {@code /metrics} exposes.
+ */
+public final class Telemetry {
+
+  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final LongAdder requests = new LongAdder();
+  private final LongAdder errors = new LongAdder();
+  private final Map<String, LongAdder> errorsByCode = new ConcurrentHashMap<>();
+  private final Map<String, OperationMeters> operations = new ConcurrentHashMap<>();
+  // Looked up once per op and code: Counter.builder(...).register() on every request costs an id
+  // allocation and a registry lookup on the hot path.
+  private final Map<String, Counter> requestCounters = new ConcurrentHashMap<>();
+  private final Map<String, Counter> errorCounters = new ConcurrentHashMap<>();
+  private final Timer latency;
+
+  /** The meters of one named operation. */
+  public record OperationMeters(Counter calls, Counter errors, Counter retries, Timer latency) {
+  }
+
+  public Telemetry() {
+    latency = Timer.builder("txgate.request")
+      .description("Time from a request's arrival to its response")
+      .publishPercentiles(0.5, 0.99)
+      .publishPercentileHistogram()
+      .distributionStatisticExpiry(Duration.ofMinutes(1))
+      .register(registry);
+  }
+
+  /** A Vert.x instance whose metrics land in this registry. */
+  public Vertx newVertx() {
+    VertxOptions options = new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
+      .setEnabled(true)
+      .setJvmMetricsEnabled(true)
+      .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)));
+    return Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(registry)).build();
+  }
+
+  public PrometheusMeterRegistry registry() {
+    return registry;
+  }
+
+  /** Records one answered request: its op, how long it took, and its error code or null. */
+  public void request(String op, long nanos, String errorCode) {
+    requests.increment();
+    latency.record(nanos, TimeUnit.NANOSECONDS);
+    requestCounters.computeIfAbsent(op, o -> Counter.builder("txgate.requests").tag("op", o).register(registry))
+      .increment();
+    if (errorCode != null) {
+      errors.increment();
+      errorsByCode.computeIfAbsent(errorCode, k -> new LongAdder()).increment();
+      errorCounters.computeIfAbsent(errorCode, c -> Counter.builder("txgate.errors").tag("code", c).register(registry))
+        .increment();
+    }
+  }
+
+  /** Records one call of a named operation. */
+  public void operation(String name, long nanos, boolean failed, int attempts) {
+    OperationMeters m = operation(name);
+    m.calls().increment();
+    m.latency().record(nanos, TimeUnit.NANOSECONDS);
+    if (failed) {
+      m.errors().increment();
+    }
+    if (attempts > 1) {
+      m.retries().increment(attempts - 1);
+    }
+  }
+
+  public OperationMeters operation(String name) {
+    return operations.computeIfAbsent(name, n -> new OperationMeters(
+      Counter.builder("txgate.operation.calls").tag("name", n).register(registry),
+      Counter.builder("txgate.operation.errors").tag("name", n).register(registry),
+      Counter.builder("txgate.operation.retries").tag("name", n).register(registry),
+      Timer.builder("txgate.operation").tag("name", n).publishPercentiles(0.99)
+        .distributionStatisticExpiry(Duration.ofMinutes(5)).register(registry)));
+  }
+
+  public long requests() {
+    return requests.sum();
+  }
+
+  public long errors() {
+    return errors.sum();
+  }
+
+  public Map<String, Long> errorsByCode() {
+    Map<String, Long> out = new java.util.TreeMap<>();
+    errorsByCode.forEach((k, v) -> out.put(k, v.sum()));
+    return out;
+  }
+
+  /** The request latency at a percentile published by the timer (0.5 or 0.99), in milliseconds. */
+  public double latencyMillis(double percentile) {
+    return percentile(latency, percentile);
+  }
+
+  /** A published percentile of a timer in milliseconds; 0 before anything was recorded. */
+  public static double percentile(Timer timer, double percentile) {
+    for (ValueAtPercentile v : timer.takeSnapshot().percentileValues()) {
+      if (Math.abs(v.percentile() - percentile) < 1e-9) {
+        double ms = v.value(TimeUnit.MILLISECONDS);
+        return Double.isNaN(ms) ? 0 : Math.round(ms * 1000) / 1000.0;
+      }
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,2 @@
+/** txgate: a transaction gateway that runs every client request as its own MySQL transaction. */
+package io.txgate;

@@ -1,0 +1,24 @@
+package io.txgate.protocol;
+
+/**
+ * Per-request transaction options, each null when the request did not set it.
+ *
+ * @param isolation the isolation level for this one transaction
+ * @param readOnly run as {@code START TRANSACTION READ ONLY}
+ * @param requestKey client-chosen key that makes the request exactly-once (at most 64 characters)
+ * @param maxAttempts how often a transient conflict may run the transaction; lowered, never raised,
+ *     against the server's limit
+ * @param requestHash a digest of the request's content, so that a key reused for a different
+ *     request is refused rather than answered with the wrong stored response
+ */
+public record TxOptions(Isolation isolation, Boolean readOnly, String requestKey, Integer maxAttempts,
+                        String requestHash) {
+
+  public static final TxOptions NONE = new TxOptions(null, null, null, null, null);
+
+  public static final int MAX_REQUEST_KEY = 64;
+
+  public boolean isReadOnly() {
+    return Boolean.TRUE.equals(readOnly);
+  }
+}

@@ -1,0 +1,287 @@
+package io.txgate.tcp;
+
+import io.txgate.protocol.Codec;
+import io.txgate.protocol.ErrorCode;
+import io.txgate.protocol.FrameDecoder;
+import io.txgate.protocol.ProtocolException;
+import io.txgate.protocol.Request;
+import io.txgate.protocol.Response;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.NetSocket;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client connection. Frames are decoded and run strictly one after another, in arrival order,
+ * so responses come back in request order however many the client pipelines.
+ *
+ * <p>Flow control: while a request runs or the socket's write queue is full, at most {@link
+ * #READ_HIGH_WATER} unread bytes are buffered before the socket stops reading, so neither a flood
+ * of requests nor a client that never reads its responses can grow the server's memory.
+ *
+ * <p>Everything here runs on the connection's event loop; no field needs synchronisation except
+ * the counters the admin console reads from other threads.
+ */
+public final class ClientSession {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ClientSession.class);
+
+  /** Buffered, not yet decoded bytes above which reading pauses while the session is busy. */
+  static final int READ_HIGH_WATER = 64 * 1024;
+
+  private final String id;
+  private final NetSocket socket;
+  private final FrameDecoder decoder;
+  private final Codec codec;
+  private final RequestHandler handler;
+  private final Sessions sessions;
+  private final long connectedAt = System.currentTimeMillis();
+
+  private final String instance;
+  private volatile String clientName;
+  /** The request being run, for operators: op, SQL or operation name, start time; null when idle. */
+  private volatile InFlight inFlight;
+  /** Set by an operator's kill: the transaction in flight rolls back instead of committing. */
+  private volatile boolean killed;
+  private volatile long requests;
+  private volatile long errors;
+  private volatile long bytesIn;
+  private volatile long bytesOut;
+  private volatile long lastActivity = connectedAt;
+
+  private boolean busy;
+  private boolean readPaused;
+  /** No new frames are run: the server is shutting down or the stream can no longer be framed. */
+  private boolean draining;
+  private boolean closed;
+  /** end() was called: the connection closes once the last response is flushed. */
+  private boolean ended;
+
+  /**
+   * What a session is doing right now, as the console shows it. The request is kept as it is and
+   * described only when someone looks, so the protocol path pays nothing for the console.
+   */
+  public record InFlight(Request request, long startedAtMillis) {
+    public String op() {
+      return request.op();
+    }
+
+    public String detail() {
+      return RequestHandler.describe(request);
+    }
+  }
+
+  ClientSession(String id, NetSocket socket, Codec codec, RequestHandler handler, Sessions sessions,
+                String instance) {
+    this.id = id;
+    this.instance = instance;
+    this.socket = socket;
+    this.decoder = new FrameDecoder(codec.limits().maxFrameBytes());
+    this.codec = codec;
+    this.handler = handler;
+    this.sessions = sessions;
+  }
+
+  void start() {
+    sessions.add(this);
+    socket.handler(this::onData);
+    socket.drainHandler(v -> pump());
+    socket.closeHandler(v -> onClosed());
+    socket.exceptionHandler(t -> LOG.debug("session {}: {}", id, t.toString()));
+    socket.shutdownHandler(v -> shutdown());
+  }
+
+  private void onData(Buffer data) {
+    bytesIn += data.length();
+    lastActivity = System.currentTimeMillis();
+    decoder.feed(data);
+    pump();
+  }
+
+  /** Runs buffered frames until one is in flight, the write queue is full or nothing is left. */
+  private void pump() {
+    while (!busy && !draining && !closed && !socket.writeQueueFull()) {
+      Buffer frame;
+      try {
+        frame = decoder.next();
+      } catch (ProtocolException e) {
+        // FRAME_TOO_LARGE: the rest of the stream cannot be framed; answer, then close.
+        draining = true;
+        reply(Response.failure(e));
+        end();
+        return;
+      }
+      if (frame == null) {
+        break;
+      }
+      busy = true;
+      Future<Response> response = dispatch(frame);
+      if (response.isComplete()) {
+        reply(response.result());
+      } else {
+        response.onComplete(ar -> {
+          reply(ar.result());
+          pump();
+        });
+        break;
+      }
+    }
+    flowControl();
+    if (draining && !busy && !closed) {
+      finishDrain();
+    }
+  }
+
+  private Future<Response> dispatch(Buffer frame) {
+    requests++;
+    long started = System.nanoTime();
+    Request request;
+    try {
+      request = codec.decodeRequest(frame);
+    } catch (ProtocolException e) {
+      handler.record("invalid", started, e.code().name());
+      return Future.succeededFuture(Response.failure(e));
+    }
+    inFlight = new InFlight(request, System.currentTimeMillis());
+    return handler.handle(request, this, started);
+  }
+
+  private void reply(Response response) {
+    busy = false;
+    inFlight = null;
+    if (!response.ok()) {
+      errors++;
+    }
+    lastActivity = System.currentTimeMillis();
+    if (closed) {
+      return;
+    }
+    Buffer out = Codec.encodeResponse(response);
+    bytesOut += out.length();
+    socket.write(out);
+  }
+
+  private void flowControl() {
+    boolean shouldPause = (busy || socket.writeQueueFull()) && decoder.buffered() > READ_HIGH_WATER;
+    if (shouldPause && !readPaused) {
+      socket.pause();
+      readPaused = true;
+    } else if (!shouldPause && readPaused && !draining) {
+      readPaused = false;
+      socket.resume();
+    }
+  }
+
+  /**
+   * The server is shutting down: the request in flight finishes and is answered; frames already
+   * received but not started are answered UNAVAILABLE (nothing of them ran, so a retry elsewhere is
+   * safe); then the connection closes.
+   */
+  private void shutdown() {
+    draining = true;
+    socket.pause();
+    readPaused = true;
+    if (!busy) {
+      finishDrain();
+    }
+  }
+
+  private void finishDrain() {
+    if (closed || ended) {
+      return;
+    }
+    for (;;) {
+      Buffer frame;
+      try {
+        frame = decoder.next();
+      } catch (ProtocolException e) {
+        break;
+      }
+      if (frame == null) {
+        break;
+      }
+      Object requestId = null;
+      try {
+        requestId = codec.decodeRequest(frame).id();
+      } catch (ProtocolException e) {
+        requestId = e.id();
+      }
+      reply(Response.failure(ProtocolException.builder(ErrorCode.UNAVAILABLE, "server is shutting down")
+        .id(requestId).build()));
+    }
+    end();
+  }
+
+  private void end() {
+    ended = true;
+    socket.end();
+  }
+
+  private void onClosed() {
+    closed = true;
+    sessions.remove(this);
+  }
+
+  /**
+   * An operator's kill: the connection closes now, and the transaction in flight rolls back at its
+   * next step or before its COMMIT, whichever comes first (a statement already running finishes).
+   */
+  public Future<Void> kill() {
+    killed = true;
+    return socket.close();
+  }
+
+  boolean killed() {
+    return killed;
+  }
+
+  public InFlight inFlight() {
+    return inFlight;
+  }
+
+  /** The protocol verticle instance (event loop) that serves this connection. */
+  public String instance() {
+    return instance;
+  }
+
+  public String id() {
+    return id;
+  }
+
+  public String clientName() {
+    return clientName;
+  }
+
+  void clientName(String name) {
+    this.clientName = name;
+  }
+
+  public String remoteAddress() {
+    return String.valueOf(socket.remoteAddress());
+  }
+
+  public long connectedAt() {
+    return connectedAt;
+  }
+
+  public long requests() {
+    return requests;
+  }
+
+  public long errors() {
+    return errors;
+  }
+
+  public long bytesIn() {
+    return bytesIn;
+  }
+
+  public long bytesOut() {
+    return bytesOut;
+  }
+
+  public long lastActivity() {
+    return lastActivity;
+  }
+}

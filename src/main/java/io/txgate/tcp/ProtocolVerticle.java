@@ -1,0 +1,73 @@
+package io.txgate.tcp;
+
+import io.txgate.config.TxgateConfig;
+import io.txgate.protocol.Codec;
+import io.txgate.protocol.ErrorCode;
+import io.txgate.protocol.ProtocolException;
+import io.txgate.protocol.Response;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetServerOptions;
+import io.vertx.core.net.NetSocket;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The protocol server. Deployed once per core, all instances listen on the same port (Vert.x spreads
+ * connections over them round-robin) and share one request handler (and through it one MySQL pool)
+ * and one session registry, all owned by {@link io.txgate.Txgate}: the pool must outlive every
+ * instance, since a connection borrowed by one instance may have been opened by another.
+ */
+public final class ProtocolVerticle extends VerticleBase {
+
+  private final TxgateConfig config;
+  private final Sessions sessions;
+  private final RequestHandler handler;
+  private NetServer server;
+  private String instanceName;
+
+  public ProtocolVerticle(TxgateConfig config, Sessions sessions, RequestHandler handler) {
+    this.config = config;
+    this.sessions = sessions;
+    this.handler = handler;
+  }
+
+  @Override
+  public Future<?> start() {
+    instanceName = Thread.currentThread().getName().replace("vert.x-", "");
+    TxgateConfig.Protocol p = config.protocol();
+    server = vertx.createNetServer(new NetServerOptions()
+      .setHost(p.host())
+      .setPort(p.port())
+      .setTcpNoDelay(true)
+      .setIdleTimeout(p.idleTimeoutSeconds())
+      .setIdleTimeoutUnit(TimeUnit.SECONDS));
+    server.connectHandler(this::accept);
+    return server.listen();
+  }
+
+  private void accept(NetSocket socket) {
+    if (sessions.paused()) {
+      refuse(socket, ErrorCode.UNAVAILABLE, "this server is draining and accepts no new connections");
+      return;
+    }
+    if (sessions.count() >= config.protocol().maxConnections()) {
+      refuse(socket, ErrorCode.BUSY, "too many connections: the limit is " + config.protocol().maxConnections());
+      return;
+    }
+    new ClientSession(sessions.newId(), socket, handler.codec(), handler, sessions, instanceName).start();
+  }
+
+  private static void refuse(NetSocket socket, ErrorCode code, String message) {
+    socket.end(Codec.encodeResponse(Response.failure(ProtocolException.builder(code, message).build())));
+  }
+
+  /**
+   * Stops accepting, lets every session finish its request in flight and answer the rest with
+   * UNAVAILABLE, then closes what is left after the grace period.
+   */
+  @Override
+  public Future<?> stop() {
+    return server.shutdown(config.protocol().shutdownGraceSeconds(), TimeUnit.SECONDS);
+  }
+}

@@ -1,0 +1,153 @@
+package io.txgate.tcp;
+
+import io.txgate.Version;
+import io.txgate.config.TxgateConfig;
+import io.txgate.metrics.Telemetry;
+import io.txgate.ops.Operation;
+import io.txgate.ops.Operations;
+import io.txgate.protocol.Codec;
+import io.txgate.protocol.ErrorCode;
+import io.txgate.protocol.Isolation;
+import io.txgate.protocol.ProtocolException;
+import io.txgate.protocol.Request;
+import io.txgate.protocol.Response;
+import io.txgate.protocol.Step;
+import io.txgate.protocol.TxOptions;
+import io.txgate.tx.Errors;
+import io.txgate.tx.TransactionRunner;
+import io.txgate.tx.TxRequest;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * Turns one decoded request into its response; never fails, every error becomes a response. Shared
+ * by all protocol verticle instances: it holds no per-connection state.
+ */
+public final class RequestHandler {
+
+  private static final int DETAIL_CHARS = 200;
+
+  private final TransactionRunner runner;
+  private final Operations operations;
+  private final Codec codec;
+  private final TxgateConfig.Tx tx;
+  private final Telemetry telemetry;
+
+  public RequestHandler(TransactionRunner runner, Operations operations, Codec codec, TxgateConfig.Tx tx,
+                        Telemetry telemetry) {
+    this.runner = runner;
+    this.operations = operations;
+    this.codec = codec;
+    this.tx = tx;
+    this.telemetry = telemetry;
+  }
+
+  Codec codec() {
+    return codec;
+  }
+
+  Future<Response> handle(Request request, ClientSession session, long startedNanos) {
+    Future<JsonObject> result;
+    try {
+      result = dispatch(request, session);
+    } catch (ProtocolException e) {
+      result = Future.failedFuture(e);
+    }
+    return result.transform(ar -> {
+      Response response = ar.succeeded()
+        ? Response.success(request.id(), ar.result())
+        : Response.failure(Errors.translate(ar.cause()).withId(request.id()));
+      String code = response.ok() ? null : response.error().getString("code");
+      record(request.op(), startedNanos, code);
+      if (request instanceof Request.Call c && !code(code, "UNKNOWN_OPERATION")) {
+        telemetry.operation(c.name(), System.nanoTime() - startedNanos, code != null,
+          response.ok() ? response.result().getInteger("attempts", 1) : 1);
+      }
+      return Future.succeededFuture(response);
+    });
+  }
+
+  private static boolean code(String actual, String expected) {
+    return expected.equals(actual);
+  }
+
+  /** Counts one answered request (also the ones that could not be decoded) in the metrics. */
+  void record(String op, long startedNanos, String errorCode) {
+    telemetry.request(op, System.nanoTime() - startedNanos, errorCode);
+  }
+
+  /** What the console shows of a request in flight: its SQL or operation name, shortened. */
+  private static final java.util.regex.Pattern WHITESPACE = java.util.regex.Pattern.compile("\\s+");
+
+  static String describe(Request request) {
+    String detail;
+    if (request instanceof Request.Execute e) {
+      detail = e.step().statement().sql();
+    } else if (request instanceof Request.Batch b) {
+      detail = b.steps().size() + " steps: " + b.steps().get(0).statement().sql();
+    } else if (request instanceof Request.Call c) {
+      detail = c.name();
+    } else {
+      detail = "";
+    }
+    detail = WHITESPACE.matcher(detail).replaceAll(" ").trim();
+    return detail.length() <= DETAIL_CHARS ? detail : detail.substring(0, DETAIL_CHARS) + "...";
+  }
+
+  private Future<JsonObject> dispatch(Request request, ClientSession session) {
+    if (request instanceof Request.Ping) {
+      return Future.succeededFuture(new JsonObject());
+    }
+    if (request instanceof Request.Hello h) {
+      session.clientName(h.client());
+      return Future.succeededFuture(new JsonObject()
+        .put("server", "txgate/" + Version.VERSION)
+        .put("session", session.id())
+        .put("protocol", Codec.PROTOCOL_VERSION)
+        .put("limits", codec.limits().toJson()));
+    }
+    if (request instanceof Request.Operations) {
+      return Future.succeededFuture(operations.describe());
+    }
+    if (request instanceof Request.Execute e) {
+      rawSqlAllowed();
+      return run(List.of(e.step()), e.options(), null, null, false, TxRequest::single, session);
+    }
+    if (request instanceof Request.Batch b) {
+      rawSqlAllowed();
+      return run(b.steps(), b.options(), null, null, false, TxRequest::many, session);
+    }
+    if (request instanceof Request.Call c) {
+      Operation op = operations.get(c.name());
+      if (c.options().isolation() != null || c.options().readOnly() != null) {
+        throw new ProtocolException(ErrorCode.BAD_REQUEST,
+          "isolation and readOnly are fixed by the operation's definition; call takes requestKey and maxAttempts");
+      }
+      List<Step> steps = Operations.bind(op, c.args());
+      return run(steps, c.options(), op.isolation(), op.maxAttempts(), op.readOnly(), TxRequest::many, session);
+    }
+    throw new IllegalStateException("unhandled request type " + request.getClass());
+  }
+
+  private Future<JsonObject> run(List<Step> steps, TxOptions o, Isolation opIsolation, Integer opMaxAttempts,
+                                 boolean opReadOnly, Function<List<JsonObject>, JsonObject> shape,
+                                 ClientSession session) {
+    // A request may lower the attempt limit, never raise it above the operation's or the server's.
+    int attempts = Math.min(tx.maxAttempts(), opMaxAttempts == null ? tx.maxAttempts() : opMaxAttempts);
+    if (o.maxAttempts() != null) {
+      attempts = Math.min(attempts, o.maxAttempts());
+    }
+    Isolation isolation = o.isolation() != null ? o.isolation() : opIsolation;
+    return runner.run(new TxRequest(steps, isolation, o.isReadOnly() || opReadOnly, o.requestKey(),
+      o.requestHash(), attempts, shape, session::killed));
+  }
+
+  private void rawSqlAllowed() {
+    if (!tx.allowRawSql()) {
+      throw new ProtocolException(ErrorCode.FORBIDDEN,
+        "raw SQL is disabled on this server (tx.allowRawSql: false); call a named operation instead");
+    }
+  }
+}

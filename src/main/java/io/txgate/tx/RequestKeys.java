@@ -1,0 +1,59 @@
+package io.txgate.tx;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The exactly-once key store: a table txgate owns, written in the same transaction as the work.
+ *
+ * <p>A keyed request first claims its key with an INSERT. A second request with the same key
+ * blocks on that row until the first finishes: if the first committed, the INSERT fails with a
+ * duplicate key (1062) and the stored response is returned; if it rolled back, the second claims
+ * the key and does the work. Either way the work happens once.
+ */
+public final class RequestKeys {
+
+  private static final Logger LOG = LoggerFactory.getLogger(RequestKeys.class);
+
+  public static final String TABLE = "txgate_request_keys";
+
+  /** The key is compared byte for byte: "A" and "a" are different keys. */
+  public static final String DDL = "CREATE TABLE IF NOT EXISTS " + TABLE + " ("
+    + " request_key VARCHAR(64) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL PRIMARY KEY,"
+    + " request_hash CHAR(64) NOT NULL,"
+    + " response LONGTEXT NULL,"
+    + " created_at TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6),"
+    + " KEY created_at (created_at)"
+    + ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4";
+
+  static final String CLAIM = "INSERT INTO " + TABLE + " (request_key, request_hash) VALUES (?, ?)";
+  static final String STORE = "UPDATE " + TABLE + " SET response = ? WHERE request_key = ?";
+  static final String LOOKUP = "SELECT request_hash, response FROM " + TABLE + " WHERE request_key = ?";
+  private static final String EXPIRE =
+    "DELETE FROM " + TABLE + " WHERE created_at < NOW(6) - INTERVAL ? SECOND LIMIT 1000";
+
+  private RequestKeys() {
+  }
+
+  /** Creates the table when it is missing. A failure is logged with the DDL, not fatal. */
+  public static Future<Void> ensureTable(Pool pool) {
+    return pool.query(DDL).execute().<Void>mapEmpty().recover(t -> {
+      LOG.error("cannot create the request key table ({}); requests with a requestKey will fail until"
+        + " it exists. Create it with: {}", t.getMessage(), DDL);
+      return Future.succeededFuture();
+    });
+  }
+
+  /** Deletes keys older than the retention, 1,000 rows per statement so locks stay short. */
+  public static Future<Long> expire(Pool pool, int retentionSeconds) {
+    return pool.preparedQuery(EXPIRE).execute(Tuple.of(retentionSeconds)).compose(r -> {
+      if (r.rowCount() == 1000) {
+        return expire(pool, retentionSeconds).map(more -> more + 1000);
+      }
+      return Future.succeededFuture((long) r.rowCount());
+    });
+  }
+}

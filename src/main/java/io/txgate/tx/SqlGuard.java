@@ -1,0 +1,170 @@
+package io.txgate.tx;
+
+import io.txgate.protocol.ErrorCode;
+import io.txgate.protocol.ProtocolException;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Reads a statement's words (outside string literals, quoted identifiers and comments) to decide two
+ * things before it runs:
+ *
+ * <ul>
+ *   <li>whether it would break the transaction txgate owns: {@code COMMIT}, {@code ROLLBACK},
+ *       {@code SET autocommit}, {@code LOCK TABLES} and the like are refused with BAD_REQUEST, since
+ *       they would commit part of a request behind the client's back;
+ *   <li>whether it may leave session state on the pooled connection (user variables, session
+ *       variables, temporary tables, named locks, stored procedures): such a request gets its
+ *       connection reset before the connection goes back to the pool.
+ * </ul>
+ *
+ * <p>The scan errs towards "may leave state": a false alarm costs one reset round trip; a miss would
+ * leak state into another client's request. MySQL's executable comments ({@code /*! ... *}{@code /})
+ * are scanned as code, since the server runs them.
+ */
+public final class SqlGuard {
+
+  /** What a statement needs from the transaction runner. */
+  public enum Verdict {
+    /** Leaves nothing behind on the connection. */
+    CLEAN,
+    /** May change session state: reset the connection before it is reused. */
+    RESET
+  }
+
+  /** Statements that end or replace the request's transaction (MySQL 8.0 manual, 15.3). */
+  private static final Set<String> TX_CONTROL = Set.of(
+    "BEGIN", "START", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE", "XA", "LOCK", "UNLOCK", "USE");
+
+  /**
+   * Statements that commit implicitly (MySQL 8.0 manual, 15.3.3): fine alone, but in a batch of
+   * several steps they would make the batch non-atomic.
+   */
+  private static final Set<String> IMPLICIT_COMMIT = Set.of(
+    "ALTER", "CREATE", "DROP", "RENAME", "TRUNCATE", "GRANT", "REVOKE", "ANALYZE", "OPTIMIZE",
+    "REPAIR", "FLUSH", "INSTALL", "UNINSTALL", "CACHE", "LOAD", "CHECK", "RESET");
+
+  /** Leading words of statements whose effects live in the session. */
+  private static final Set<String> STATEFUL_START = Set.of(
+    "SET", "CALL", "PREPARE", "EXECUTE", "DEALLOCATE", "HANDLER");
+
+  /** Words anywhere in a statement that create session state. */
+  private static final Set<String> STATEFUL_WORD = Set.of(
+    "TEMPORARY", "GET_LOCK", "RELEASE_LOCK", "RELEASE_ALL_LOCKS", "IS_USED_LOCK");
+
+  private SqlGuard() {
+  }
+
+  /**
+   * Checks one statement.
+   *
+   * @param inMultiStepBatch whether the statement is one of several in a batch
+   * @throws ProtocolException BAD_REQUEST when the statement would break the transaction
+   */
+  public static Verdict check(String sql, boolean inMultiStepBatch) {
+    Scan scan = new Scan(sql);
+    String first = scan.nextWord();
+    if (first == null) {
+      return Verdict.CLEAN;
+    }
+    if (first.equals("USE")) {
+      throw refuse("'USE' is not allowed: it would change the database for later requests; qualify"
+        + " table names instead (db.table)");
+    }
+    if (TX_CONTROL.contains(first)) {
+      throw refuse("'" + first + "' is not allowed: txgate begins and ends every request's transaction itself");
+    }
+    boolean temporary = false;
+    boolean stateful = STATEFUL_START.contains(first);
+    String second = null;
+    for (String w = scan.nextWord(); w != null; w = scan.nextWord()) {
+      if (second == null) {
+        second = w;
+      }
+      if (first.equals("SET") && (w.equals("AUTOCOMMIT") || (w.equals("TRANSACTION") && second.equals(w)))) {
+        throw refuse("'SET " + w + "' is not allowed: txgate controls each request's transaction");
+      }
+      if (STATEFUL_WORD.contains(w)) {
+        stateful = true;
+        temporary |= w.equals("TEMPORARY");
+      }
+    }
+    if (inMultiStepBatch && IMPLICIT_COMMIT.contains(first) && !temporary) {
+      throw refuse("'" + first + "' commits implicitly in MySQL, so it cannot be one step of a batch;"
+        + " send it as its own request");
+    }
+    return stateful || scan.sawVariable ? Verdict.RESET : Verdict.CLEAN;
+  }
+
+  /** Statements that read only: losing the connection under one cannot have changed anything. */
+  private static final Set<String> READS = Set.of("SELECT", "SHOW", "DESCRIBE", "DESC", "EXPLAIN", "VALUES", "TABLE");
+
+  /** Whether the statement only reads (by its first word; {@code WITH} may lead to an UPDATE). */
+  public static boolean isRead(String sql) {
+    String first = new Scan(sql).nextWord();
+    return first != null && READS.contains(first);
+  }
+
+  private static ProtocolException refuse(String message) {
+    return new ProtocolException(ErrorCode.BAD_REQUEST, message);
+  }
+
+  /** A forward-only scanner over one statement's code, skipping literals and comments. */
+  private static final class Scan {
+    private final String s;
+    private int i;
+    private int executableComments;
+    boolean sawVariable;
+
+    Scan(String s) {
+      this.s = s;
+    }
+
+    /** The next word in upper case, or null at the end. */
+    String nextWord() {
+      int n = s.length();
+      while (i < n) {
+        char c = s.charAt(i);
+        if (Character.isLetter(c) || c == '_' || c == '$') {
+          int start = i;
+          while (i < n && isWordChar(s.charAt(i))) {
+            i++;
+          }
+          return s.substring(start, i).toUpperCase(Locale.ROOT);
+        }
+        if (Character.isDigit(c)) {
+          while (i < n && isWordChar(s.charAt(i))) {
+            i++;
+          }
+        } else if (c == '\'' || c == '"' || c == '`') {
+          i = SqlText.endOfQuoted(s, i);
+        } else if (c == '@') {
+          sawVariable = true;
+          i++;
+        } else if (c == '#' || (c == '-' && s.startsWith("--", i) && (i + 2 >= n || Character.isWhitespace(s.charAt(i + 2))))) {
+          int eol = s.indexOf('\n', i);
+          i = eol < 0 ? n : eol + 1;
+        } else if (s.startsWith("/*!", i) || s.startsWith("/*M!", i)) {
+          i += s.charAt(i + 2) == 'M' ? 4 : 3;
+          while (i < n && Character.isDigit(s.charAt(i))) {
+            i++;
+          }
+          executableComments++;
+        } else if (s.startsWith("/*", i)) {
+          int end = s.indexOf("*/", i + 2);
+          i = end < 0 ? n : end + 2;
+        } else if (executableComments > 0 && s.startsWith("*/", i)) {
+          executableComments--;
+          i += 2;
+        } else {
+          i++;
+        }
+      }
+      return null;
+    }
+
+    private static boolean isWordChar(char c) {
+      return Character.isLetterOrDigit(c) || c == '_' || c == '$';
+    }
+  }
+}

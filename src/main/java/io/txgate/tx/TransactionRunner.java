@@ -1,0 +1,334 @@
+package io.txgate.tx;
+
+import io.txgate.protocol.ErrorCode;
+import io.txgate.protocol.Isolation;
+import io.txgate.protocol.ProtocolException;
+import io.txgate.protocol.Statement;
+import io.txgate.protocol.Step;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.mysqlclient.MySQLConnection;
+import io.vertx.mysqlclient.MySQLException;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Owns every request's transaction: a connection checked out of the pool, the isolation level,
+ * {@code START TRANSACTION}, the statements in order with their expectations, the exactly-once key,
+ * {@code COMMIT} when all succeeded and {@code ROLLBACK} when anything failed; then the connection
+ * goes back, reset first when a statement may have left session state on it.
+ *
+ * <p>A transient conflict (deadlock, lock wait timeout, serialization failure) runs the whole
+ * transaction again on a freshly borrowed connection, after an exponential backoff with full jitter
+ * that waits on a timer, never on the event loop, and holds no connection while it waits.
+ *
+ * <p>No two requests ever share a connection: it is held from the first statement until it is
+ * returned, and the pool lends it to nobody else in between.
+ */
+public final class TransactionRunner {
+
+  /** Server-wide settings of the runner. */
+  public record Settings(int maxResultRows, boolean resetAlways, Isolation defaultIsolation,
+                         int retryBaseMs, int retryMaxMs, int acquireTimeoutMs) {
+  }
+
+  private final Vertx vertx;
+  private final Pool pool;
+  private final Settings settings;
+  /** The level pooled connections start with, probed at start-up; null when unknown. */
+  private final Isolation databaseIsolation;
+  private final TxStats stats;
+
+  public TransactionRunner(Vertx vertx, Pool pool, Settings settings, Isolation databaseIsolation, TxStats stats) {
+    this.vertx = vertx;
+    this.pool = pool;
+    this.settings = settings;
+    this.databaseIsolation = databaseIsolation;
+    this.stats = stats;
+  }
+
+  public TxStats stats() {
+    return stats;
+  }
+
+  /** How one request will run, decided once before the first attempt. */
+  private record Plan(TxRequest request, Isolation isolation, boolean setIsolation, boolean autocommit,
+                      boolean reset) {
+  }
+
+  /**
+   * Runs the request's statements as one transaction.
+   *
+   * @return the result object ({@link TxRequest#shape} of the statement results, plus
+   *     {@code attempts}); or a failed future with a {@link ProtocolException}
+   */
+  public Future<JsonObject> run(TxRequest r) {
+    List<Step> steps = r.steps();
+    boolean reset = settings.resetAlways();
+    boolean multi = steps.size() > 1;
+    for (int i = 0; i < steps.size(); i++) {
+      try {
+        reset |= SqlGuard.check(steps.get(i).statement().sql(), multi) == SqlGuard.Verdict.RESET;
+      } catch (ProtocolException e) {
+        return Future.failedFuture(multi ? e.atStep(i) : e);
+      }
+    }
+    Isolation isolation = r.isolation() != null ? r.isolation() : settings.defaultIsolation();
+    boolean setIsolation = isolation != databaseIsolation;
+    // One plain statement needs no BEGIN/COMMIT: InnoDB runs it as its own transaction, with the
+    // same all-or-nothing semantics, two round trips sooner. Not when an isolation level must be
+    // set first: a statement that fails to parse would leave that setting pending for whoever
+    // borrows the connection next.
+    // A read-only single SELECT may run that way at any level but READ UNCOMMITTED: alone in
+    // autocommit it is one consistent, non-locking read under READ COMMITTED, REPEATABLE READ and
+    // SERIALIZABLE alike (MySQL manual, "Transaction Isolation Levels"), so no level needs setting.
+    Step only = steps.size() == 1 ? steps.get(0) : null;
+    boolean single = only != null && only.expect() == null && r.requestKey() == null;
+    boolean autocommit = single && (r.readOnly()
+      ? SqlGuard.isRead(only.statement().sql()) && isolation != Isolation.READ_UNCOMMITTED
+        && databaseIsolation != null && databaseIsolation != Isolation.READ_UNCOMMITTED
+      : r.isolation() == null && !setIsolation);
+    stats.transactions.increment();
+    return attempt(new Plan(r, isolation, setIsolation, autocommit, reset), 1);
+  }
+
+  private Future<JsonObject> attempt(Plan plan, int n) {
+    if (plan.request().cancelled().getAsBoolean()) {
+      return Future.failedFuture(killed());
+    }
+    stats.attempts.increment();
+    return acquire()
+      .compose(conn -> once(conn, plan, n).eventually(() -> release(conn, plan.reset())))
+      .recover(t -> {
+        Throwable cause = t instanceof StepFailed s ? s.getCause() : t;
+        if (Errors.isConflict(cause)) {
+          if (n < plan.request().maxAttempts()) {
+            stats.retried(conflictName(cause));
+            return vertx.timer(backoffMillis(n)).compose(v -> attempt(plan, n + 1));
+          }
+          stats.exhausted.increment();
+          MySQLException m = (MySQLException) cause;
+          return Future.failedFuture(ProtocolException.builder(ErrorCode.RETRIES_EXHAUSTED,
+              "transient conflict persisted through " + n + " attempt(s); nothing was applied: "
+                + Errors.serverMessage(m))
+            .sql(m.getSqlState(), m.getErrorCode()).build());
+        }
+        return Future.failedFuture(toProtocol(t, plan.request().steps().size() > 1));
+      });
+  }
+
+  /**
+   * Borrows a connection, waiting at most {@code acquireTimeoutMs}. The timeout is ours, not the
+   * pool's: a connection that arrives after the request gave up goes straight back, so no waiter
+   * that timed out can ever keep one.
+   */
+  private Future<SqlConnection> acquire() {
+    stats.waiting.incrementAndGet();
+    long t0 = System.nanoTime();
+    Promise<SqlConnection> result = Promise.promise();
+    long timer = vertx.setTimer(settings.acquireTimeoutMs(), id -> {
+      if (result.tryFail(new ProtocolException(ErrorCode.BUSY, "no database connection came free within "
+          + settings.acquireTimeoutMs() + " ms"))) {
+        stats.waiting.decrementAndGet();
+        stats.acquireTimedOut.increment();
+      }
+    });
+    pool.getConnection().onComplete(ar -> {
+      vertx.cancelTimer(timer);
+      if (ar.succeeded()) {
+        if (result.tryComplete(ar.result())) {
+          stats.waiting.decrementAndGet();
+          stats.poolWait.record(System.nanoTime() - t0, java.util.concurrent.TimeUnit.NANOSECONDS);
+          stats.acquired.increment();
+          stats.inUse.incrementAndGet();
+        } else {
+          ar.result().close();
+        }
+        return;
+      }
+      if (result.tryFail(Errors.translate(ar.cause()))) {
+        stats.waiting.decrementAndGet();
+        if (ar.cause() instanceof io.vertx.core.http.ConnectionPoolTooBusyException) {
+          stats.acquireRejected.increment();
+        }
+      }
+    });
+    return result.future();
+  }
+
+  /** Full jitter: uniformly random in [1, min(max, base * 2^(n-1))] milliseconds. */
+  private long backoffMillis(int n) {
+    long ceiling = Math.min(settings.retryMaxMs(), (long) settings.retryBaseMs() << Math.min(n - 1, 20));
+    return 1 + ThreadLocalRandom.current().nextLong(Math.max(1, ceiling));
+  }
+
+  private static String conflictName(Throwable t) {
+    MySQLException m = (MySQLException) t;
+    return m.getErrorCode() == 1213 ? "deadlock" : m.getErrorCode() == 1205 ? "lockWaitTimeout"
+      : m.getErrorCode() == 1020 ? "snapshotConflict" : "serializationFailure";
+  }
+
+  private Future<JsonObject> once(SqlConnection conn, Plan plan, int n) {
+    TxRequest r = plan.request();
+    if (plan.autocommit()) {
+      Statement s = r.steps().get(0).statement();
+      return statement(conn, s)
+        .map(result -> {
+          stats.committed.increment();
+          return finish(r, List.of(result), n);
+        })
+        .recover(t -> Future.failedFuture(
+          Errors.isConnectionLoss(t) && !SqlGuard.isRead(s.sql()) ? commitUnknown() : t));
+    }
+    Future<Void> begin = plan.setIsolation()
+      ? simple(conn, "SET TRANSACTION ISOLATION LEVEL " + plan.isolation().sql())
+      : Future.succeededFuture();
+    begin = begin.compose(v -> simple(conn, r.readOnly() ? "START TRANSACTION READ ONLY" : "START TRANSACTION"));
+    return begin.compose(v -> claimKey(conn, r))
+      .compose(claimed -> {
+        if (!claimed) {
+          return rollback(conn).compose(v -> replay(conn, r));
+        }
+        return steps(conn, r, 0, new ArrayList<>())
+          .compose(results -> commit(conn, r, results, n),
+            failure -> rollback(conn).compose(v -> Future.failedFuture(failure)));
+      }, failure -> rollback(conn).compose(v -> Future.failedFuture(failure)));
+  }
+
+  /** Claims the request key; false when a committed request already holds it. */
+  private Future<Boolean> claimKey(SqlConnection conn, TxRequest r) {
+    if (r.requestKey() == null) {
+      return Future.succeededFuture(true);
+    }
+    return conn.preparedQuery(RequestKeys.CLAIM).execute(Tuple.of(r.requestKey(), r.requestHash()))
+      .map(true)
+      .recover(t -> t instanceof MySQLException m && m.getErrorCode() == 1062
+        ? Future.succeededFuture(false) : Future.failedFuture(t));
+  }
+
+  /** The stored response of a request that committed under the same key. */
+  private Future<JsonObject> replay(SqlConnection conn, TxRequest r) {
+    return conn.preparedQuery(RequestKeys.LOOKUP).execute(Tuple.of(r.requestKey())).compose(rows -> {
+      if (rows.size() == 0) {
+        // Expired between the claim and now: extremely unlikely; the client may simply retry.
+        return Future.failedFuture(new ProtocolException(ErrorCode.UNAVAILABLE,
+          "the request key expired while it was being read; send the request again"));
+      }
+      var row = rows.iterator().next();
+      if (!r.requestHash().equals(row.getString(0))) {
+        return Future.failedFuture(new ProtocolException(ErrorCode.BAD_REQUEST,
+          "requestKey '" + r.requestKey() + "' was already used for a different request"));
+      }
+      stats.replays.increment();
+      return Future.succeededFuture(new JsonObject(row.getString(1)).put("replayed", true));
+    });
+  }
+
+  private Future<List<JsonObject>> steps(SqlConnection conn, TxRequest r, int index, List<JsonObject> results) {
+    if (index == r.steps().size()) {
+      return Future.succeededFuture(results);
+    }
+    if (r.cancelled().getAsBoolean()) {
+      return Future.failedFuture(killed());
+    }
+    Step step = r.steps().get(index);
+    return statement(conn, step.statement())
+      .recover(t -> Future.failedFuture(new StepFailed(index, t)))
+      .compose(result -> {
+        String missed = step.expect() == null ? null : step.expect().check(result);
+        if (missed != null) {
+          stats.expectationConflicts.increment();
+          return Future.failedFuture(new StepFailed(index,
+            new ProtocolException(ErrorCode.CONFLICT, "step " + index + ": " + missed)));
+        }
+        results.add(result);
+        return steps(conn, r, index + 1, results);
+      });
+  }
+
+  private Future<JsonObject> statement(SqlConnection conn, Statement s) {
+    int maxRows = settings.maxResultRows();
+    return conn.preparedQuery(s.sql())
+      .collecting(ResultSets.collector(maxRows))
+      .execute(Tuple.wrap(new ArrayList<>(s.params())))
+      .map(result -> ResultSets.render(result, maxRows));
+  }
+
+  private Future<JsonObject> commit(SqlConnection conn, TxRequest r, List<JsonObject> results, int n) {
+    JsonObject body = finish(r, results, n);
+    Future<Void> stored = r.requestKey() == null ? Future.succeededFuture()
+      : conn.preparedQuery(RequestKeys.STORE).execute(Tuple.of(body.encode(), r.requestKey())).<Void>mapEmpty()
+        .recover(t -> rollback(conn).compose(v -> Future.failedFuture(t)));
+    return stored.compose(v -> {
+      if (r.cancelled().getAsBoolean()) {
+        // Killed while its last statement ran: roll back rather than commit behind the operator's back.
+        return rollback(conn).compose(x -> Future.failedFuture(killed()));
+      }
+      return Future.succeededFuture();
+    }).compose(v -> conn.query("COMMIT").execute().transform(ar -> {
+      if (ar.succeeded()) {
+        stats.committed.increment();
+        return Future.succeededFuture(body);
+      }
+      // A conflict reported at COMMIT rolled the transaction back: it is retried like any other.
+      return Future.failedFuture(Errors.isConnectionLoss(ar.cause()) ? commitUnknown() : ar.cause());
+    }));
+  }
+
+  private static ProtocolException killed() {
+    return new ProtocolException(ErrorCode.UNAVAILABLE, "the session was killed by an operator; nothing was committed");
+  }
+
+  private static JsonObject finish(TxRequest r, List<JsonObject> results, int n) {
+    return r.shape().apply(results).put("attempts", n);
+  }
+
+  private ProtocolException commitUnknown() {
+    stats.commitUnknown.increment();
+    return new ProtocolException(ErrorCode.COMMIT_UNKNOWN,
+      "the database connection broke during COMMIT: the transaction may or may not have committed");
+  }
+
+  private static Future<Void> rollback(SqlConnection conn) {
+    // A failed ROLLBACK (connection gone) changes nothing: the server rolls back an open
+    // transaction whose connection closed.
+    return conn.query("ROLLBACK").execute().<Void>mapEmpty().recover(t -> Future.succeededFuture());
+  }
+
+  private static Future<Void> simple(SqlConnection conn, String sql) {
+    return conn.query(sql).execute().mapEmpty();
+  }
+
+  private Future<Void> release(SqlConnection conn, boolean reset) {
+    stats.inUse.decrementAndGet();
+    if (!reset) {
+      return conn.close();
+    }
+    stats.resets.increment();
+    return MySQLConnection.cast(conn).resetConnection().transform(ignored -> conn.close());
+  }
+
+  private static ProtocolException toProtocol(Throwable t, boolean multi) {
+    if (t instanceof StepFailed s) {
+      ProtocolException e = Errors.translate(s.getCause());
+      return multi || e.code() == ErrorCode.CONFLICT ? e.atStep(s.step) : e;
+    }
+    return Errors.translate(t);
+  }
+
+  /** A statement's failure, with the index of its step; unwrapped before the client sees it. */
+  private static final class StepFailed extends RuntimeException {
+    final int step;
+
+    StepFailed(int step, Throwable cause) {
+      super(null, cause, false, false);
+      this.step = step;
+    }
+  }
+}

@@ -1,0 +1,40 @@
+package io.txgate.tx;
+
+import io.txgate.protocol.Isolation;
+import io.txgate.protocol.Step;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
+
+/**
+ * Everything the runner needs for one request's transaction, defaults already resolved.
+ *
+ * @param isolation the requested level, or null for the server default
+ * @param requestKey exactly-once key, or null
+ * @param requestHash digest of the request's content, checked when the key was seen before
+ * @param maxAttempts how often a transient conflict may run the whole transaction
+ * @param shape turns the statements' results into the response's result object
+ * @param cancelled true once the request must not commit any more (an operator killed its session)
+ */
+public record TxRequest(List<Step> steps, Isolation isolation, boolean readOnly, String requestKey,
+                        String requestHash, int maxAttempts, Function<List<JsonObject>, JsonObject> shape,
+                        BooleanSupplier cancelled) {
+
+  public TxRequest {
+    steps = List.copyOf(steps);
+    if (maxAttempts < 1) {
+      throw new IllegalArgumentException("maxAttempts must be positive");
+    }
+  }
+
+  /** The result shape of {@code execute}: the one statement's result. */
+  public static JsonObject single(List<JsonObject> results) {
+    return results.get(0).copy();
+  }
+
+  /** The result shape of {@code batch} and {@code call}: {@code {"results": [...]}}. */
+  public static JsonObject many(List<JsonObject> results) {
+    return new JsonObject().put("results", new io.vertx.core.json.JsonArray(List.copyOf(results)));
+  }
+}

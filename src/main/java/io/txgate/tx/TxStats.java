@@ -1,0 +1,115 @@
+package io.txgate.tx;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Counters of what transactions and the pool did, shared by every event loop; read by tests and the
+ * console, and exported to the metrics registry as {@code txgate_tx_*} and {@code txgate_pool_*}.
+ */
+public final class TxStats {
+
+  final LongAdder acquired = new LongAdder();
+  final LongAdder acquireRejected = new LongAdder();
+  final LongAdder acquireTimedOut = new LongAdder();
+  final AtomicInteger waiting = new AtomicInteger();
+  final AtomicInteger inUse = new AtomicInteger();
+  final Timer poolWait;
+
+  final LongAdder transactions = new LongAdder();
+  final LongAdder committed = new LongAdder();
+  final LongAdder attempts = new LongAdder();
+  final LongAdder retries = new LongAdder();
+  final LongAdder exhausted = new LongAdder();
+  final LongAdder expectationConflicts = new LongAdder();
+  final LongAdder commitUnknown = new LongAdder();
+  final LongAdder replays = new LongAdder();
+  final LongAdder resets = new LongAdder();
+  private final Map<String, LongAdder> retriesByCause = new ConcurrentHashMap<>();
+
+  public TxStats(MeterRegistry registry) {
+    poolWait = Timer.builder("txgate.pool.wait").description("Time a request waited for a database connection")
+      .publishPercentiles(0.5, 0.99).distributionStatisticExpiry(Duration.ofMinutes(1)).register(registry);
+    counter(registry, "txgate.tx.committed", committed);
+    counter(registry, "txgate.tx.retries", retries);
+    counter(registry, "txgate.tx.retries.exhausted", exhausted);
+    counter(registry, "txgate.tx.expectation.conflicts", expectationConflicts);
+    counter(registry, "txgate.tx.commit.unknown", commitUnknown);
+    counter(registry, "txgate.tx.replays", replays);
+    counter(registry, "txgate.pool.acquired", acquired);
+    counter(registry, "txgate.pool.rejected", acquireRejected);
+    counter(registry, "txgate.pool.timeouts", acquireTimedOut);
+    Gauge.builder("txgate.pool.in.use", inUse, AtomicInteger::get).register(registry);
+    Gauge.builder("txgate.pool.waiting", waiting, AtomicInteger::get).register(registry);
+  }
+
+  /** For code that counts without exporting (unit tests). */
+  public TxStats() {
+    this(new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+  }
+
+  private static void counter(MeterRegistry registry, String name, LongAdder adder) {
+    FunctionCounter.builder(name, adder, LongAdder::doubleValue).register(registry);
+  }
+
+  void retried(String cause) {
+    retries.increment();
+    retriesByCause.computeIfAbsent(cause, k -> new LongAdder()).increment();
+  }
+
+  public long retries() {
+    return retries.sum();
+  }
+
+  public long exhausted() {
+    return exhausted.sum();
+  }
+
+  public long committed() {
+    return committed.sum();
+  }
+
+  public int inUse() {
+    return inUse.get();
+  }
+
+  public int waiting() {
+    return waiting.get();
+  }
+
+  /** Pool figures for the console: acquisitions, rejections, timeouts and wait percentiles. */
+  public JsonObject poolSnapshot() {
+    return new JsonObject()
+      .put("inUse", inUse.get())
+      .put("waiting", waiting.get())
+      .put("acquired", acquired.sum())
+      .put("rejected", acquireRejected.sum())
+      .put("timeouts", acquireTimedOut.sum())
+      .put("waitP50Ms", io.txgate.metrics.Telemetry.percentile(poolWait, 0.5))
+      .put("waitP99Ms", io.txgate.metrics.Telemetry.percentile(poolWait, 0.99));
+  }
+
+  public JsonObject snapshot() {
+    JsonObject byCause = new JsonObject();
+    retriesByCause.forEach((k, v) -> byCause.put(k, v.sum()));
+    return new JsonObject()
+      .put("transactions", transactions.sum())
+      .put("committed", committed.sum())
+      .put("attempts", attempts.sum())
+      .put("retries", retries.sum())
+      .put("retriesByCause", byCause)
+      .put("retriesExhausted", exhausted.sum())
+      .put("expectationConflicts", expectationConflicts.sum())
+      .put("commitUnknown", commitUnknown.sum())
+      .put("replays", replays.sum())
+      .put("connectionResets", resets.sum());
+  }
+}

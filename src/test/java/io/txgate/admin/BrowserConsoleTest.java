@@ -1,0 +1,158 @@
+package io.txgate.admin;
+
+import static io.txgate.testsupport.WireClient.execute;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.txgate.testsupport.TestServer;
+import io.txgate.testsupport.WireClient;
+import io.vertx.core.json.JsonObject;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The console in a real browser (Debian's Chromium, headless), while test clients hold sessions and
+ * run requests: it shows them, its numbers move, and its kill button closes a client's connection.
+ * In CI a missing browser fails this test; on a developer's machine without Chromium it is skipped.
+ */
+class BrowserConsoleTest {
+
+  private static final File CHROMIUM = new File("/usr/bin/chromium");
+  private static final File DRIVER = new File("/usr/bin/chromedriver");
+
+  @Test
+  void consoleShowsSessionsLiveAndKillsOne() throws Exception {
+    boolean browser = CHROMIUM.canExecute() && DRIVER.canExecute();
+    if (!browser && System.getenv("CI") == null) {
+      Assumptions.abort("Chromium not installed (apt-get install chromium chromium-driver); CI installs it");
+    }
+    assertThat(browser).as("Chromium and chromedriver at /usr/bin (installed by .ci/run)").isTrue();
+
+    Path profile = Files.createTempDirectory("txgate-chromium");
+    AtomicBoolean running = new AtomicBoolean(true);
+    List<WireClient> clients = new ArrayList<>();
+    List<Thread> load = new ArrayList<>();
+    WebDriver driver = null;
+    try (TestServer server = TestServer.start()) {
+      for (int i = 0; i < 5; i++) {
+        WireClient c = server.connect();
+        c.call(new JsonObject().put("id", 0).put("op", "hello").put("client", "browser-test"));
+        clients.add(c);
+        Thread t = new Thread(() -> {
+          for (int k = 1; running.get() && k < 1_000_000; k++) {
+            try {
+              c.call(execute(k, "SELECT ?", k));
+              Thread.sleep(20);
+            } catch (Exception closed) {
+              return;
+            }
+          }
+        });
+        t.setDaemon(true);
+        t.start();
+        load.add(t);
+      }
+
+      ChromeDriverService service = new ChromeDriverService.Builder()
+        .usingDriverExecutable(DRIVER).usingAnyFreePort().build();
+      ChromeOptions options = new ChromeOptions();
+      options.setBinary(CHROMIUM);
+      options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+        "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync",
+        "--window-size=1400,1000", "--user-data-dir=" + profile);
+      driver = new ChromeDriver(service, options);
+      // The page re-renders its tables every second: an element found a moment ago may be gone.
+      WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(30));
+      wait.ignoring(StaleElementReferenceException.class);
+      driver.get(server.adminUrl() + "/");
+
+      wait.until(d -> d.findElement(By.id("live")).getText().equals("live"));
+      wait.until(d -> rowsOf(d, "browser-test").size() == 5);
+      wait.until(d -> d.findElement(By.id("connections")).getText().equals("5"));
+      assertThat(driver.findElement(By.id("instances")).getText()).isEqualTo("2 protocol instances");
+
+      String requests = driver.findElement(By.id("requests")).getText();
+      String acquisitions = poolValue(driver, "acquisitions");
+      wait.until(d -> !d.findElement(By.id("requests")).getText().equals(requests));
+      wait.until(d -> !poolValue(d, "acquisitions").equals(acquisitions));
+      wait.until(d -> !d.findElement(By.id("rps")).getText().startsWith("0 "));
+
+      // Filter, then kill the first session of ours.
+      driver.findElement(By.id("filter")).sendKeys("browser-test");
+      wait.until(d -> d.findElement(By.id("session-count")).getText().startsWith("5 of"));
+      Path shot = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE).toPath();
+      Files.createDirectories(Path.of("target"));
+      Files.copy(shot, Path.of("target/console.png"), StandardCopyOption.REPLACE_EXISTING);
+
+      String id = wait.until(d -> rowsOf(d, "browser-test").get(0).getAttribute("data-session"));
+      WireClient victim = clientWithSession(server, clients, id);
+      running.set(false);
+      for (Thread t : load) {
+        t.join(10_000);
+      }
+      wait.until(d -> {
+        d.findElement(By.cssSelector("button[data-kill='" + id + "']")).click();
+        return true;
+      });
+      assertThat(victim.closedByServer()).as("the killed client's connection is closed").isTrue();
+      wait.until(d -> rowsOf(d, "browser-test").size() == 4);
+      for (WireClient c : clients) {
+        if (c != victim) {
+          assertThat(c.call(execute("after", "SELECT 1")).getBoolean("ok")).isTrue();
+        }
+      }
+    } finally {
+      running.set(false);
+      if (driver != null) {
+        driver.quit();
+      }
+      for (WireClient c : clients) {
+        c.close();
+      }
+    }
+  }
+
+  private static List<WebElement> rowsOf(WebDriver d, String client) {
+    return d.findElements(By.cssSelector("#sessions tbody tr")).stream()
+      .filter(r -> r.findElements(By.cssSelector("td.client")).stream().anyMatch(td -> td.getText().equals(client)))
+      .toList();
+  }
+
+  private static String poolValue(WebDriver d, String label) {
+    List<WebElement> cells = d.findElements(By.cssSelector("#pool dt, #pool dd"));
+    for (int i = 0; i + 1 < cells.size(); i += 2) {
+      if (cells.get(i).getText().equals(label)) {
+        return cells.get(i + 1).getText();
+      }
+    }
+    return "";
+  }
+
+  /** The test client behind a session id: the server's registry knows each session's remote port. */
+  private static WireClient clientWithSession(TestServer server, List<WireClient> clients, String id) {
+    String remote = server.txgate().sessions().get(id).remoteAddress();
+    for (WireClient c : clients) {
+      if (remote.endsWith(":" + c.socket().getLocalPort())) {
+        return c;
+      }
+    }
+    throw new AssertionError("no test client behind session " + id);
+  }
+}

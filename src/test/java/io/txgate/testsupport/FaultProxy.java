@@ -1,0 +1,96 @@
+package io.txgate.testsupport;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetSocket;
+import io.vertx.mysqlclient.MySQLConnectOptions;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A TCP proxy between txgate and the test database that can lose a connection at the worst moment:
+ * after the database has committed, before txgate hears about it. It recognises MySQL's COM_QUERY
+ * packet carrying {@code COMMIT} in the client's stream.
+ */
+public final class FaultProxy implements AutoCloseable {
+
+  private static final byte[] COMMIT = "\u0003COMMIT".getBytes(StandardCharsets.US_ASCII);
+
+  private final Vertx vertx = Vertx.vertx();
+  private final NetServer server;
+  private final NetClient client;
+  private final AtomicBoolean cutNextCommit = new AtomicBoolean();
+  private final String url;
+
+  public FaultProxy() {
+    MySQLConnectOptions target = io.txgate.config.DatabaseUrls.parse(TestDatabase.url());
+    client = vertx.createNetClient();
+    server = vertx.createNetServer().connectHandler(front -> {
+      front.pause();
+      client.connect(target.getPort(), target.getHost()).onComplete(ar -> {
+        if (ar.failed()) {
+          front.close();
+          return;
+        }
+        pipe(front, ar.result());
+      });
+    });
+    TestServer.await(server.listen(0, "127.0.0.1"));
+    String user = target.getUser() + (target.getPassword() == null || target.getPassword().isEmpty()
+      ? "" : ":" + target.getPassword());
+    url = "mysql://" + user + "@127.0.0.1:" + server.actualPort() + "/" + target.getDatabase();
+  }
+
+  private void pipe(NetSocket front, NetSocket back) {
+    AtomicBoolean cutting = new AtomicBoolean();
+    front.handler(data -> {
+      if (contains(data, COMMIT) && cutNextCommit.compareAndSet(true, false)) {
+        cutting.set(true);
+      }
+      back.write(data);
+    });
+    back.handler(data -> {
+      if (cutting.get()) {
+        // The database answered the COMMIT: it has committed. Drop the answer and the connection.
+        front.close();
+        back.close();
+        return;
+      }
+      front.write(data);
+    });
+    front.closeHandler(v -> back.close());
+    back.closeHandler(v -> front.close());
+    front.resume();
+  }
+
+  private static boolean contains(Buffer data, byte[] needle) {
+    byte[] bytes = data.getBytes();
+    outer:
+    for (int i = 0; i + needle.length <= bytes.length; i++) {
+      for (int j = 0; j < needle.length; j++) {
+        if (bytes[i + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      return true;
+    }
+    return false;
+  }
+
+  /** The URL txgate should use to reach the database through this proxy. */
+  public String url() {
+    return url;
+  }
+
+  /** The next COMMIT reaches the database; its answer never reaches txgate. */
+  public void cutNextCommit() {
+    cutNextCommit.set(true);
+  }
+
+  @Override
+  public void close() {
+    TestServer.await(vertx.close());
+  }
+}

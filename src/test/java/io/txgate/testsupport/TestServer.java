@@ -1,0 +1,132 @@
+package io.txgate.testsupport;
+
+import io.txgate.Txgate;
+import io.txgate.config.Keys;
+import io.txgate.config.TxgateConfig;
+import io.txgate.db.SchemaLoader;
+import io.txgate.metrics.Telemetry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real txgate on a free loopback port, against the run's {@link TestDatabase}, with two protocol
+ * instances so that every test also exercises the multi-instance path.
+ */
+public final class TestServer implements AutoCloseable {
+
+  private static boolean fixturesLoaded;
+
+  private final Vertx vertx;
+  private final Txgate txgate;
+  private final int port;
+  private final int adminPort;
+
+  private TestServer(Vertx vertx, Txgate txgate, int port, int adminPort) {
+    this.vertx = vertx;
+    this.txgate = txgate;
+    this.port = port;
+    this.adminPort = adminPort;
+  }
+
+  /** The admin console's base URL, e.g. {@code http://127.0.0.1:41234}. */
+  public String adminUrl() {
+    return "http://127.0.0.1:" + adminPort;
+  }
+
+  /** Starts a server; {@code overrides} maps TXGATE_* names to values. */
+  public static TestServer start(JsonObject overrides) {
+    loadFixtures();
+    int port = freePort();
+    JsonObject conf = new JsonObject()
+      .put(Keys.DB_URL.env(), TestDatabase.url())
+      .put(Keys.PROTOCOL_PORT.env(), port)
+      .put(Keys.INSTANCES.env(), 2)
+      .put(Keys.SHUTDOWN_GRACE_SECONDS.env(), 10)
+      .put(Keys.ADMIN_PORT.env(), freePort())
+      .mergeIn(overrides);
+    TxgateConfig config = TxgateConfig.from(conf);
+    Telemetry telemetry = new Telemetry();
+    Vertx vertx = telemetry.newVertx();
+    Txgate txgate;
+    try {
+      txgate = await(Txgate.start(vertx, config, telemetry));
+    } catch (RuntimeException e) {
+      await(vertx.close());
+      throw e;
+    }
+    return new TestServer(vertx, txgate, config.protocol().port(), config.admin().port());
+  }
+
+  public static TestServer start() {
+    return start(new JsonObject());
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public Txgate txgate() {
+    return txgate;
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  public WireClient connect() throws IOException {
+    return new WireClient(port);
+  }
+
+  /** Graceful stop of the protocol server only. */
+  public void stop() {
+    await(txgate.stop());
+  }
+
+  @Override
+  public void close() {
+    await(vertx.close());
+  }
+
+  /**
+   * Runs {@code fixtures.sql} once per test run (every t_* table the tests use, freshly created),
+   * then the shipped demo schema, which the shipped operations use.
+   */
+  public static synchronized void loadFixtures() {
+    if (fixturesLoaded) {
+      return;
+    }
+    Vertx vertx = Vertx.vertx();
+    try (InputStream in = TestServer.class.getResourceAsStream("/fixtures.sql")) {
+      String script = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      await(SchemaLoader.run(vertx, TestDatabase.url(), script));
+      await(SchemaLoader.load(vertx, TestDatabase.url(), java.nio.file.Path.of("conf/demo-schema.sql")));
+      fixturesLoaded = true;
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    } finally {
+      await(vertx.close());
+    }
+  }
+
+  public static int freePort() {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public static <T> T await(Future<T> f) {
+    try {
+      return f.toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException(e.getCause() != null ? e.getCause() : e);
+    }
+  }
+}

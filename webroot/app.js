@@ -1,0 +1,168 @@
+// The txgate console. It uses only the JSON API: one live stream (/api/stream, server-sent events,
+// one update a second) and the POST actions. No framework, no build step, nothing from the network.
+
+const $ = (id) => document.getElementById(id);
+const state = { sessions: [], sortKey: 'id', sortAsc: true, filter: '' };
+// State-changing calls carry this header, which a cross-site form cannot set.
+const ACTION_HEADERS = { 'X-Txgate-Console': '1' };
+
+function fmtInt(n) { return Number(n ?? 0).toLocaleString('en-US'); }
+function fmtMs(ms) { return ms == null ? '–' : (ms < 10 ? ms.toFixed(2) : ms.toFixed(0)) + ' ms'; }
+function fmtBytes(b) {
+  if (b < 1024) return b + ' B';
+  if (b < 1024 * 1024) return (b / 1024).toFixed(1) + ' KiB';
+  return (b / 1024 / 1024).toFixed(1) + ' MiB';
+}
+function fmtDuration(s) {
+  const d = Math.floor(s / 86400), h = Math.floor(s % 86400 / 3600), m = Math.floor(s % 3600 / 60);
+  if (d) return `${d} d ${h} h`;
+  if (h) return `${h} h ${m} min`;
+  return `${m} min ${s % 60} s`;
+}
+function fmtTime(iso) { return iso ? new Date(iso).toLocaleTimeString() : ''; }
+function text(el, value) { if (el.textContent !== value) el.textContent = value; }
+
+function renderOverview(o) {
+  text($('version'), 'v' + o.version);
+  text($('uptime'), fmtDuration(o.uptimeSeconds));
+  text($('instances'), `${o.instances} protocol instance${o.instances === 1 ? '' : 's'}`);
+  text($('connections'), fmtInt(o.connections));
+  text($('rps'), `${fmtInt(Math.round(o.requestsPerSecond))} req/s`);
+  text($('requests'), `${fmtInt(o.requests)} requests in all`);
+  text($('latency'), `${fmtMs(o.latencyP50Ms)} / ${fmtMs(o.latencyP99Ms)}`);
+  text($('errors'), fmtInt(o.errors));
+  const codes = Object.entries(o.errorsByCode || {}).map(([k, v]) => `${k} ${fmtInt(v)}`).join(', ');
+  text($('errorsByCode'), codes || 'none');
+  text($('retries'), fmtInt(o.retries));
+  text($('exhausted'), `${fmtInt(o.retriesExhausted)} RETRIES_EXHAUSTED`);
+  const accepting = $('accepting');
+  text(accepting, o.accepting ? 'accepting connections' : 'paused: draining');
+  accepting.className = 'badge ' + (o.accepting ? 'ok' : 'warn');
+  $('pause').hidden = !o.accepting;
+  $('resume').hidden = o.accepting;
+  const h = o.history || [];
+  chart('chart-rps', h.map((p) => p.rps), 'req/s');
+  chart('chart-p99', h.map((p) => p.p99Ms), 'ms');
+  chart('chart-conn', h.map((p) => p.connections), '');
+  chart('chart-err', h.map((p) => p.errorsPerSecond), '/s');
+}
+
+function chart(id, values, unit) {
+  const svg = $(id);
+  const n = 300;
+  const max = Math.max(1, ...values);
+  const pts = values.map((v, i) => `${(n - values.length + i).toFixed(1)},${(58 - (v / max) * 56).toFixed(1)}`);
+  const first = values.length ? (n - values.length) : n;
+  svg.innerHTML = values.length
+    ? `<polygon points="${first},60 ${pts.join(' ')} ${n - 1},60"></polygon><polyline points="${pts.join(' ')}"></polyline>`
+    : '';
+  text($(id + '-max'), `max ${fmtInt(Math.round(max))} ${unit}`.trim());
+}
+
+function renderPool(p) {
+  const rows = [
+    ['max size', p.maxSize], ['open', p.open], ['in use', p.inUse], ['idle', p.idle],
+    ['waiting', p.waiting], ['wait p50', fmtMs(p.waitP50Ms)], ['wait p99', fmtMs(p.waitP99Ms)],
+    ['acquisitions', fmtInt(p.acquired)], ['timeouts', fmtInt(p.timeouts)], ['too busy', fmtInt(p.rejected)],
+  ];
+  $('pool').innerHTML = rows.map(([k, v]) => `<dt>${k}</dt><dd>${v}</dd>`).join('');
+}
+
+function renderOperations(ops) {
+  const body = $('operations').tBodies[0];
+  body.innerHTML = ops.map((o) => `<tr><td title="${esc(o.description || '')}">${esc(o.name)}</td>`
+    + `<td class="num">${fmtInt(o.calls)}</td><td class="num">${fmtInt(o.errors)}</td>`
+    + `<td class="num">${fmtInt(o.retries)}</td><td class="num">${fmtMs(o.p99Ms)}</td></tr>`).join('')
+    || '<tr><td colspan="5" class="muted">no named operations</td></tr>';
+}
+
+function esc(s) {
+  return String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
+}
+
+function sessionValue(s, key) {
+  if (key === 'inFlight') return s.inFlight ? s.inFlight.runningMs : -1;
+  if (key === 'id') return Number(s.id);
+  return s[key] ?? '';
+}
+
+function renderSessions() {
+  const f = state.filter.toLowerCase();
+  const rows = state.sessions.filter((s) => !f || [s.id, s.remoteAddress, s.client, s.instance,
+    s.inFlight && s.inFlight.detail, s.inFlight && s.inFlight.op].some((v) => String(v ?? '').toLowerCase().includes(f)));
+  rows.sort((a, b) => {
+    const x = sessionValue(a, state.sortKey), y = sessionValue(b, state.sortKey);
+    const c = typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y));
+    return state.sortAsc ? c : -c;
+  });
+  text($('session-count'), `${rows.length} of ${state.sessions.length}`);
+  $('sessions').tBodies[0].innerHTML = rows.map((s) => {
+    const f = s.inFlight;
+    const busy = f ? `${esc(f.op)} ${fmtMs(f.runningMs)}: ${esc(f.detail)}` : '';
+    return `<tr data-session="${esc(s.id)}" class="${f ? 'busy' : ''}">`
+      + `<td class="num">${esc(s.id)}</td><td>${esc(s.remoteAddress)}</td><td class="client">${esc(s.client ?? '')}</td>`
+      + `<td>${fmtTime(s.connectedAt)}</td><td>${esc(s.instance)}</td>`
+      + `<td class="num">${fmtInt(s.requests)}</td><td class="num">${fmtInt(s.errors)}</td>`
+      + `<td class="num">${fmtBytes(s.bytesIn)}</td><td class="num">${fmtBytes(s.bytesOut)}</td>`
+      + `<td>${fmtTime(s.lastActivity)}</td><td class="sql" title="${busy}">${busy}</td>`
+      + `<td><button type="button" class="kill" data-kill="${esc(s.id)}">kill</button></td></tr>`;
+  }).join('');
+  for (const th of $('sessions').tHead.rows[0].cells) {
+    th.classList.toggle('sorted', th.dataset.key === state.sortKey);
+    th.classList.toggle('asc', th.dataset.key === state.sortKey && state.sortAsc);
+  }
+}
+
+function apply(update) {
+  renderOverview(update.overview);
+  renderPool(update.pool);
+  renderOperations(update.operations);
+  state.sessions = update.sessions;
+  renderSessions();
+}
+
+async function post(path) {
+  const r = await fetch(path, { method: 'POST', headers: ACTION_HEADERS });
+  if (!r.ok) throw new Error(`${path}: ${r.status}`);
+  return r.json();
+}
+
+function connect() {
+  const live = $('live');
+  const source = new EventSource('api/stream');
+  source.addEventListener('update', (e) => {
+    text(live, 'live');
+    live.className = 'badge ok';
+    apply(JSON.parse(e.data));
+  });
+  source.onerror = () => {
+    text(live, 'reconnecting…');
+    live.className = 'badge warn';
+  };
+}
+
+$('sessions').tHead.addEventListener('click', (e) => {
+  const key = e.target.dataset && e.target.dataset.key;
+  if (!key) return;
+  state.sortAsc = state.sortKey === key ? !state.sortAsc : true;
+  state.sortKey = key;
+  renderSessions();
+});
+$('sessions').tBodies[0].addEventListener('click', async (e) => {
+  const id = e.target.dataset && e.target.dataset.kill;
+  if (!id) return;
+  e.target.disabled = true;
+  try {
+    await post(`api/sessions/${encodeURIComponent(id)}/kill`);
+    state.sessions = state.sessions.filter((s) => s.id !== id);
+    renderSessions();
+  } catch (err) {
+    e.target.disabled = false;
+    alert(err.message);
+  }
+});
+$('filter').addEventListener('input', (e) => { state.filter = e.target.value; renderSessions(); });
+$('pause').addEventListener('click', () => post('api/pause'));
+$('resume').addEventListener('click', () => post('api/resume'));
+
+connect();
