@@ -42,7 +42,7 @@ class BankTest {
   private static final int MAX_TRANSFERS_PER_CLIENT = 400;
 
   private record Counts(Map<String, AtomicLong> errors, Set<Long> acknowledgedLedgerIds, AtomicLong reads,
-                        List<String> violations) {
+                        List<String> violations, AtomicLong violationCount) {
   }
 
   @ParameterizedTest
@@ -51,7 +51,7 @@ class BankTest {
     TestSql.update("UPDATE accounts SET balance = ?, version = 0", INITIAL.toPlainString());
     long ledgerStart = TestSql.count("SELECT COALESCE(MAX(id), 0) FROM ledger");
     Counts counts = new Counts(new ConcurrentHashMap<>(), ConcurrentHashMap.newKeySet(), new AtomicLong(),
-      java.util.Collections.synchronizedList(new ArrayList<>()));
+      java.util.Collections.synchronizedList(new ArrayList<>()), new AtomicLong());
 
     // Default retry settings (tx.maxAttempts 5): the test measures what a user gets out of the box.
     TestServer server = TestServer.start(new JsonObject().put("TXGATE_TX_ISOLATION", isolation));
@@ -80,9 +80,9 @@ class BankTest {
     long acknowledged = counts.acknowledgedLedgerIds().size();
     JsonObject snapshot = stats.snapshot();
     System.out.printf("bank %s: %d connections, %d transfers acknowledged in %.1f s (%.0f/s), %d reads,"
-        + " retries %d %s, errors %s, torn reads %d%n", isolation, TRANSFER_CLIENTS + READERS, acknowledged, seconds,
+        + " retries %d %s, errors %s, violations %d%n", isolation, TRANSFER_CLIENTS + READERS, acknowledged, seconds,
       acknowledged / seconds, counts.reads().get(), stats.retries() - retriesBefore,
-      snapshot.getJsonObject("retriesByCause").encode(), counts.errors(), counts.violations().size());
+      snapshot.getJsonObject("retriesByCause").encode(), counts.errors(), counts.violationCount().get());
 
     assertThat(acknowledged).as("transfers happened").isGreaterThan(100);
     assertThat(counts.reads().get()).as("reads happened").isPositive();
@@ -117,7 +117,16 @@ class BankTest {
       assertThat(r.getBigDecimal(1).signum()).isGreaterThanOrEqualTo(0);
     }
     // Last, because a failure of the books above says more than a torn read.
-    assertThat(counts.violations()).as("every read sums to the total, no balance negative").isEmpty();
+    assertThat(counts.violations()).as(counts.violationCount() + " violation(s): every transfer ran in one transaction,"
+      + " every read sums to the total, no balance is negative").isEmpty();
+  }
+
+  /** Keeps the first few violations whole, so that a broken run reports readably. */
+  private static void violation(Counts counts, String what) {
+    if (counts.violations().size() < 10) {
+      counts.violations().add(what);
+    }
+    counts.violationCount().incrementAndGet();
   }
 
   private static void transfers(TestServer server, boolean raw, long deadline, Counts counts) {
@@ -134,6 +143,9 @@ class BankTest {
         if (r.getBoolean("ok")) {
           JsonArray results = r.getJsonObject("result").getJsonArray("results");
           long ledgerId = results.getJsonObject(results.size() - 1).getLong("lastInsertId");
+          if (raw && results.getJsonObject(2).getJsonArray("rows").getJsonArray(0).getInteger(0) != 1) {
+            violation(counts, "transfer " + request.encode() + " ran a step outside its transaction");
+          }
           assertThat(counts.acknowledgedLedgerIds().add(ledgerId)).as("ledger id reported twice").isTrue();
         } else {
           counts.errors().computeIfAbsent(r.getJsonObject("error").getString("code"), k -> new AtomicLong())
@@ -154,6 +166,9 @@ class BankTest {
         .put("params", new JsonArray().add(amount).add(from).add(amount)).put("expect", one))
       .add(new JsonObject().put("sql", "UPDATE accounts SET balance = balance + ?, version = version + 1 WHERE id = ?")
         .put("params", new JsonArray().add(amount).add(to)).put("expect", one))
+      // Proves the steps share one open transaction: a lost START TRANSACTION, or a ROLLBACK that
+      // ended it early, would let the later steps autocommit one by one.
+      .add(new JsonObject().put("sql", "SELECT @@in_transaction"))
       .add(new JsonObject().put("sql", "INSERT INTO ledger (from_id, to_id, amount) VALUES (?, ?, ?)")
         .put("params", new JsonArray().add(from).add(to).add(amount))));
   }
@@ -163,7 +178,8 @@ class BankTest {
     try (WireClient c = server.connect()) {
       for (int i = 0; System.currentTimeMillis() < deadline; i++) {
         JsonObject r = c.call(new JsonObject().put("id", i).put("op", "batch").put("readOnly", true)
-          .put("steps", new JsonArray().add(new JsonObject().put("sql", "SELECT id, balance FROM accounts ORDER BY id"))));
+          .put("steps", new JsonArray().add(new JsonObject()
+            .put("sql", "SELECT id, balance, CONNECTION_ID(), @@in_transaction FROM accounts ORDER BY id"))));
         if (!r.getBoolean("ok")) {
           counts.errors().computeIfAbsent("read " + r.getJsonObject("error").getString("code"), k -> new AtomicLong())
             .incrementAndGet();
@@ -174,12 +190,15 @@ class BankTest {
         for (int k = 0; k < rows.size(); k++) {
           BigDecimal balance = new BigDecimal(rows.getJsonArray(k).getString(1));
           if (balance.signum() < 0) {
-            counts.violations().add("negative balance " + rows.getJsonArray(k).encode());
+            violation(counts, "negative balance " + rows.getJsonArray(k).encode());
           }
           sum = sum.add(balance);
         }
         if (rows.size() != ACCOUNTS || sum.compareTo(total) != 0) {
-          counts.violations().add("read " + rows.encode() + " sums to " + sum);
+          // The connection id and the in-transaction flag say which database session served the
+          // read and whether a transaction was open on it: what a torn read needs to be explained.
+          violation(counts, "read " + rows.encode() + " sums to " + sum
+            + " (id, balance, connection, in transaction)");
         }
         counts.reads().incrementAndGet();
       }
