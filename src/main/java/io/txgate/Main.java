@@ -71,7 +71,7 @@ public final class Main {
   private static TxgateConfig withUrl(TxgateConfig c, String url) {
     TxgateConfig.Db d = c.db();
     return new TxgateConfig(new TxgateConfig.Db(url, d.poolSize(), d.maxWaitQueue(), d.acquireTimeoutMs(),
-      d.connectTimeoutMs(), d.idleTimeoutSeconds(), d.resetAlways()), c.protocol(), c.tx(), c.admin(), c.embedded());
+      d.connectTimeoutMs(), d.idleTimeoutSeconds(), d.resetAlways(), d.statementCacheSize()), c.protocol(), c.tx(), c.admin(), c.embedded());
   }
 
   private static void shutdown(Vertx vertx, Txgate txgate, EmbeddedDatabase embedded) {

@@ -74,6 +74,7 @@ public final class Txgate {
       config.protocol().limits().maxResultRows(), config.db().resetAlways(), config.tx().isolation(),
       config.tx().retryBaseMs(), config.tx().retryMaxMs(), config.db().acquireTimeoutMs());
     return RequestKeys.ensureTable(pool)
+      .compose(v -> ServerInfo.checkStatementBudget(pool, config.db().poolSize(), config.db().statementCacheSize()))
       .compose(v -> ServerInfo.isolation(pool))
       .compose(dbIsolation -> {
         RequestHandler handler = new RequestHandler(

@@ -18,6 +18,8 @@ public final class Keys {
   public static final Key DB_IDLE_TIMEOUT_SECONDS =
     new Key("db.idleTimeoutSeconds", "TXGATE_DB_IDLE_TIMEOUT_SECONDS", 300);
   public static final Key DB_RESET_ALWAYS = new Key("db.resetAlways", "TXGATE_DB_RESET_ALWAYS", false);
+  public static final Key DB_STATEMENT_CACHE_SIZE =
+    new Key("db.statementCacheSize", "TXGATE_DB_STATEMENT_CACHE_SIZE", 64);
 
   public static final Key PROTOCOL_HOST = new Key("protocol.host", "TXGATE_PROTOCOL_HOST", "127.0.0.1");
   public static final Key PROTOCOL_PORT = new Key("protocol.port", "TXGATE_PROTOCOL_PORT", 7400);
@@ -62,7 +64,7 @@ public final class Keys {
 
   public static final List<Key> ALL = List.of(
     DB_URL, DB_POOL_SIZE, DB_MAX_WAIT_QUEUE, DB_ACQUIRE_TIMEOUT_MS, DB_CONNECT_TIMEOUT_MS,
-    DB_IDLE_TIMEOUT_SECONDS, DB_RESET_ALWAYS,
+    DB_IDLE_TIMEOUT_SECONDS, DB_RESET_ALWAYS, DB_STATEMENT_CACHE_SIZE,
     PROTOCOL_HOST, PROTOCOL_PORT, INSTANCES, MAX_FRAME_BYTES, MAX_BATCH_STEPS, MAX_RESULT_ROWS,
     MAX_CONNECTIONS, IDLE_TIMEOUT_SECONDS, SHUTDOWN_GRACE_SECONDS,
     TX_MAX_ATTEMPTS, TX_ISOLATION, TX_RETRY_BASE_MS, TX_RETRY_MAX_MS, TX_REQUEST_KEY_RETENTION_SECONDS,

@@ -14,7 +14,7 @@ public record TxgateConfig(Db db, Protocol protocol, Tx tx, Admin admin, Embedde
 
   /** The database and its pool. {@code url} may hold a password: {@link #toString} hides it. */
   public record Db(String url, int poolSize, int maxWaitQueue, int acquireTimeoutMs, int connectTimeoutMs,
-                   int idleTimeoutSeconds, boolean resetAlways) {
+                   int idleTimeoutSeconds, boolean resetAlways, int statementCacheSize) {
 
     /** Whether a database is configured; when not, txgate starts its embedded one. */
     public boolean configured() {
@@ -85,7 +85,8 @@ public record TxgateConfig(Db db, Protocol protocol, Tx tx, Admin admin, Embedde
       Keys.DB_ACQUIRE_TIMEOUT_MS.integer(m, 1, 3_600_000),
       Keys.DB_CONNECT_TIMEOUT_MS.integer(m, 1, 3_600_000),
       Keys.DB_IDLE_TIMEOUT_SECONDS.integer(m, 0, 86_400),
-      Keys.DB_RESET_ALWAYS.bool(m));
+      Keys.DB_RESET_ALWAYS.bool(m),
+      Keys.DB_STATEMENT_CACHE_SIZE.integer(m, 0, 4096));
     if (db.configured()) {
       DatabaseUrls.check(db.url());
     }

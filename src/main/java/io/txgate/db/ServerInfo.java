@@ -30,4 +30,26 @@ public final class ServerInfo {
         return Future.succeededFuture(null);
       });
   }
+
+  /**
+   * Warns when the pool's statement caches could use up more than half of the server's
+   * {@code max_prepared_stmt_count}, shared with every other client of the database; past it,
+   * PREPARE fails with error 1461 and requests get SQL_ERROR.
+   */
+  public static Future<Void> checkStatementBudget(Pool pool, int poolSize, int cacheSize) {
+    if (cacheSize == 0) {
+      return Future.succeededFuture();
+    }
+    return pool.query("SELECT @@GLOBAL.max_prepared_stmt_count").execute()
+      .map(rows -> {
+        long limit = rows.iterator().next().getLong(0);
+        long wanted = (long) poolSize * cacheSize;
+        if (wanted > limit / 2) {
+          LOG.warn("db.poolSize x db.statementCacheSize = {} prepared statements, more than half of the"
+            + " server's max_prepared_stmt_count ({}): lower db.statementCacheSize", wanted, limit);
+        }
+        return (Void) null;
+      })
+      .recover(t -> Future.succeededFuture());
+  }
 }

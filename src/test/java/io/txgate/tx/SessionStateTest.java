@@ -55,6 +55,43 @@ class SessionStateTest {
     assertThat(r.getBoolean("ok")).as(r.encode()).isTrue();
   }
 
+  /** This session's COM_STMT_PREPARE count: MariaDB's information_schema, or MySQL 8's performance_schema. */
+  private long statementsPrepared() throws Exception {
+    String where = " WHERE VARIABLE_NAME = 'COM_STMT_PREPARE'";
+    JsonObject r = client.call(execute("prepared", "SELECT VARIABLE_VALUE FROM information_schema.SESSION_STATUS" + where));
+    if (!r.getBoolean("ok")) {
+      r = client.call(execute("prepared", "SELECT VARIABLE_VALUE FROM performance_schema.session_status" + where));
+    }
+    assertThat(r.getBoolean("ok")).as(r.encode()).isTrue();
+    return Long.parseLong(r.getJsonObject("result").getJsonArray("rows").getJsonArray(0).getString(0));
+  }
+
+  @Test
+  void aRepeatedStatementIsPreparedOnceAndStillRunsAfterAReset() throws Exception {
+    String sql = "SELECT ? * 2 AS doubled";
+    statementsPrepared();
+    long before = statementsPrepared();
+    for (int i = 0; i < 5; i++) {
+      assertThat(value(execute(i, sql, i))).isEqualTo(i * 2);
+    }
+    assertThat(statementsPrepared() - before).as("the statement was prepared once, then taken from the cache")
+      .isEqualTo(1);
+    // The reset deallocates the server's statements: the cached one must be prepared again, not
+    // executed by a handle the server no longer knows.
+    ok(execute(10, "SET @x = 1"));
+    assertThat(value(execute(11, sql, 21))).isEqualTo(42);
+  }
+
+  @Test
+  void aCachedStatementTakesParametersOfAnotherType() throws Exception {
+    String sql = "SELECT CONCAT('', ?)";
+    assertThat(value(execute(1, sql, 7))).isEqualTo("7");
+    assertThat(value(execute(2, sql, "seven"))).isEqualTo("seven");
+    assertThat(value(execute(3, sql, 7.5))).isEqualTo("7.5");
+    assertThat(value(execute(4, sql, (Object) null))).isNull();
+    assertThat(value(execute(5, sql, true))).isEqualTo("1");
+  }
+
   @Test
   void userVariablesDoNotSurvive() throws Exception {
     ok(execute(1, "SET @leak = 42"));
