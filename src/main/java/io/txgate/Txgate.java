@@ -3,6 +3,7 @@ package io.txgate;
 import io.txgate.admin.AdminVerticle;
 import io.txgate.admin.Monitor;
 import io.txgate.config.TxgateConfig;
+import io.txgate.db.DbLoop;
 import io.txgate.db.Pools;
 import io.txgate.db.ServerInfo;
 import io.txgate.metrics.Telemetry;
@@ -35,23 +36,23 @@ public final class Txgate {
   private final Vertx vertx;
   private final TxgateConfig config;
   private final Sessions sessions;
-  private final Pool pool;
+  private final DbLoop db;
   private final TxStats stats;
   private final String protocolDeployment;
   private final String adminDeployment;
   private final long expiryTimer;
 
-  private Txgate(Vertx vertx, TxgateConfig config, Sessions sessions, Pool pool, TxStats stats,
+  private Txgate(Vertx vertx, TxgateConfig config, Sessions sessions, DbLoop db, TxStats stats,
                  String protocolDeployment, String adminDeployment) {
     this.vertx = vertx;
     this.config = config;
     this.sessions = sessions;
-    this.pool = pool;
+    this.db = db;
     this.stats = stats;
     this.protocolDeployment = protocolDeployment;
     this.adminDeployment = adminDeployment;
     int retention = config.tx().requestKeyRetentionSeconds();
-    this.expiryTimer = vertx.setPeriodic(KEY_EXPIRY_PERIOD_MS, id -> RequestKeys.expire(pool, retention)
+    this.expiryTimer = vertx.setPeriodic(KEY_EXPIRY_PERIOD_MS, id -> db.call(pool -> RequestKeys.expire(pool, retention))
       .onFailure(t -> LOG.warn("expiring request keys: {}", t.getMessage())));
   }
 
@@ -73,29 +74,31 @@ public final class Txgate {
     TransactionRunner.Settings settings = new TransactionRunner.Settings(
       config.protocol().limits().maxResultRows(), config.db().resetAlways(), config.tx().isolation(),
       config.tx().retryBaseMs(), config.tx().retryMaxMs(), config.db().acquireTimeoutMs());
-    return RequestKeys.ensureTable(pool)
-      .compose(v -> ServerInfo.checkStatementBudget(pool, config.db().poolSize(), config.db().statementCacheSize()))
-      .compose(v -> ServerInfo.isolation(pool))
-      .compose(dbIsolation -> {
-        RequestHandler handler = new RequestHandler(
-          new TransactionRunner(vertx, pool, settings, dbIsolation, stats), operations,
-          new Codec(config.protocol().limits()), config.tx(), telemetry);
-        return vertx.deployVerticle(() -> new ProtocolVerticle(config, sessions, handler),
-          new DeploymentOptions().setInstances(config.protocol().instances()));
-      })
-      .compose(protocolId -> {
-        if (!config.admin().enabled()) {
-          return Future.succeededFuture(new String[] {protocolId, null});
-        }
-        Monitor monitor = new Monitor(config, sessions, pool, stats, telemetry, operations);
-        return vertx.deployVerticle(new AdminVerticle(config.admin(), monitor, telemetry.registry(), pool))
-          .map(adminId -> new String[] {protocolId, adminId});
-      })
+    return DbLoop.start(vertx, pool)
       .recover(t -> pool.close().transform(ignored -> Future.failedFuture(t)))
-      .map(ids -> {
-        LOG.info("{} named operation(s) from {}", operations.size(), config.tx().operationsFile());
-        return new Txgate(vertx, config, sessions, pool, stats, ids[0], ids[1]);
-      });
+      .compose(db -> db.call(p -> RequestKeys.ensureTable(p)
+          .compose(v -> ServerInfo.checkStatementBudget(p, config.db().poolSize(), config.db().statementCacheSize()))
+          .compose(v -> ServerInfo.isolation(p)))
+        .compose(dbIsolation -> {
+          RequestHandler handler = new RequestHandler(
+            new TransactionRunner(vertx, db, settings, dbIsolation, stats), operations,
+            new Codec(config.protocol().limits()), config.tx(), telemetry);
+          return vertx.deployVerticle(() -> new ProtocolVerticle(config, sessions, handler),
+            new DeploymentOptions().setInstances(config.protocol().instances()));
+        })
+        .compose(protocolId -> {
+          if (!config.admin().enabled()) {
+            return Future.succeededFuture(new String[] {protocolId, null});
+          }
+          Monitor monitor = new Monitor(config, sessions, pool, stats, telemetry, operations);
+          return vertx.deployVerticle(new AdminVerticle(config.admin(), monitor, telemetry.registry(), db))
+            .map(adminId -> new String[] {protocolId, adminId});
+        })
+        .recover(t -> db.close().transform(ignored -> Future.failedFuture(t)))
+        .map(ids -> {
+          LOG.info("{} named operation(s) from {}", operations.size(), config.tx().operationsFile());
+          return new Txgate(vertx, config, sessions, db, stats, ids[0], ids[1]);
+        }));
   }
 
   public TxgateConfig config() {
@@ -117,6 +120,6 @@ public final class Txgate {
   public Future<Void> stop() {
     vertx.cancelTimer(expiryTimer);
     Future<Void> admin = adminDeployment == null ? Future.succeededFuture() : vertx.undeploy(adminDeployment);
-    return admin.eventually(() -> vertx.undeploy(protocolDeployment)).eventually(pool::close);
+    return admin.eventually(() -> vertx.undeploy(protocolDeployment)).eventually(db::close);
   }
 }

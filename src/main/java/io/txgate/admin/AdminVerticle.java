@@ -1,5 +1,6 @@
 package io.txgate.admin;
 
+import io.txgate.db.DbLoop;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.txgate.config.TxgateConfig;
 import io.vertx.core.Future;
@@ -14,7 +15,6 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.ext.web.healthchecks.HealthCheckHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
-import io.vertx.sqlclient.Pool;
 
 /**
  * The admin console's web server: the page (webroot/), its JSON API, a live event stream, Prometheus
@@ -30,16 +30,16 @@ public final class AdminVerticle extends VerticleBase {
   private final TxgateConfig.Admin config;
   private final Monitor monitor;
   private final PrometheusMeterRegistry registry;
-  private final Pool pool;
+  private final DbLoop db;
   private HttpServer server;
   private long ticker;
   private String latest = "{}";
 
-  public AdminVerticle(TxgateConfig.Admin config, Monitor monitor, PrometheusMeterRegistry registry, Pool pool) {
+  public AdminVerticle(TxgateConfig.Admin config, Monitor monitor, PrometheusMeterRegistry registry, DbLoop db) {
     this.config = config;
     this.monitor = monitor;
     this.registry = registry;
-    this.pool = pool;
+    this.db = db;
   }
 
   @Override
@@ -54,7 +54,7 @@ public final class AdminVerticle extends VerticleBase {
 
     HealthCheckHandler live = HealthCheckHandler.create(vertx).register("process", p -> p.complete(Status.OK()));
     HealthCheckHandler ready = HealthCheckHandler.create(vertx)
-      .register("database", 2000, p -> pool.query("SELECT 1").execute()
+      .register("database", 2000, p -> db.call(pool -> pool.query("SELECT 1").execute())
         .onComplete(ar -> p.complete(ar.succeeded() ? Status.OK() : Status.KO())))
       .register("accepting", p -> p.complete(monitor.accepting() ? Status.OK() : Status.KO(
         new JsonObject().put("reason", "paused by an operator"))));

@@ -1,5 +1,6 @@
 package io.txgate.tx;
 
+import io.txgate.db.DbLoop;
 import io.txgate.protocol.ErrorCode;
 import io.txgate.protocol.Isolation;
 import io.txgate.protocol.ProtocolException;
@@ -11,7 +12,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mysqlclient.MySQLConnection;
 import io.vertx.mysqlclient.MySQLException;
-import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
@@ -39,15 +39,15 @@ public final class TransactionRunner {
   }
 
   private final Vertx vertx;
-  private final Pool pool;
+  private final DbLoop db;
   private final Settings settings;
   /** The level pooled connections start with, probed at start-up; null when unknown. */
   private final Isolation databaseIsolation;
   private final TxStats stats;
 
-  public TransactionRunner(Vertx vertx, Pool pool, Settings settings, Isolation databaseIsolation, TxStats stats) {
+  public TransactionRunner(Vertx vertx, DbLoop db, Settings settings, Isolation databaseIsolation, TxStats stats) {
     this.vertx = vertx;
-    this.pool = pool;
+    this.db = db;
     this.settings = settings;
     this.databaseIsolation = databaseIsolation;
     this.stats = stats;
@@ -63,12 +63,17 @@ public final class TransactionRunner {
   }
 
   /**
-   * Runs the request's statements as one transaction.
+   * Runs the request's statements as one transaction, on the pool's own loop (see {@link DbLoop});
+   * the future completes back on the caller's context.
    *
    * @return the result object ({@link TxRequest#shape} of the statement results, plus
    *     {@code attempts}); or a failed future with a {@link ProtocolException}
    */
   public Future<JsonObject> run(TxRequest r) {
+    return db.call(pool -> start(r));
+  }
+
+  private Future<JsonObject> start(TxRequest r) {
     List<Step> steps = r.steps();
     boolean reset = settings.resetAlways();
     boolean multi = steps.size() > 1;
@@ -139,7 +144,7 @@ public final class TransactionRunner {
         stats.acquireTimedOut.increment();
       }
     });
-    pool.getConnection().onComplete(ar -> {
+    db.pool().getConnection().onComplete(ar -> {
       vertx.cancelTimer(timer);
       if (ar.succeeded()) {
         if (result.tryComplete(ar.result())) {
@@ -186,19 +191,35 @@ public final class TransactionRunner {
         .recover(t -> Future.failedFuture(
           Errors.isConnectionLoss(t) && !SqlGuard.isRead(s.sql()) ? commitUnknown() : t));
     }
-    Future<Void> begin = plan.setIsolation()
+    // The transaction's opening commands and its first statement go out together, one round trip
+    // instead of two: the connection answers in order, so the first statement's answer arrives
+    // after START TRANSACTION's, and nothing further is sent unless both succeeded. Safe because
+    // START TRANSACTION on a connection with no open transaction (txgate always ends its own)
+    // fails only when the connection itself fails, which the first statement cannot survive.
+    Future<Void> isolationSet = plan.setIsolation()
       ? simple(conn, "SET TRANSACTION ISOLATION LEVEL " + plan.isolation().sql())
       : Future.succeededFuture();
-    begin = begin.compose(v -> simple(conn, r.readOnly() ? "START TRANSACTION READ ONLY" : "START TRANSACTION"));
-    return begin.compose(v -> claimKey(conn, r))
-      .compose(claimed -> {
-        if (!claimed) {
-          return rollback(conn).compose(v -> replay(conn, r));
-        }
-        return steps(conn, r, 0, new ArrayList<>())
-          .compose(results -> commit(conn, r, results, n),
-            failure -> rollback(conn).compose(v -> Future.failedFuture(failure)));
-      }, failure -> rollback(conn).compose(v -> Future.failedFuture(failure)));
+    Future<Void> started = simple(conn, r.readOnly() ? "START TRANSACTION READ ONLY" : "START TRANSACTION");
+    Future<Void> begin = Future.all(isolationSet, started).mapEmpty();
+    // A request key's claim row waits for the transaction to have started: it must never commit
+    // on its own.
+    Future<Boolean> claim = r.requestKey() == null ? begin.map(true) : begin.compose(v -> claimKey(conn, r));
+    Future<List<JsonObject>> work = r.requestKey() == null
+      ? steps(conn, r, 0, new ArrayList<>(), begin)
+      : claim.compose(claimed -> claimed ? steps(conn, r, 0, new ArrayList<>(), begin) : Future.succeededFuture(null));
+    return Future.join(begin, claim, work).transform(ignored -> {
+      if (begin.failed() || claim.failed()) {
+        Throwable cause = begin.failed() ? begin.cause() : claim.cause();
+        return rollback(conn).compose(v -> Future.failedFuture(cause));
+      }
+      if (!claim.result()) {
+        return rollback(conn).compose(v -> replay(conn, r));
+      }
+      if (work.failed()) {
+        return rollback(conn).compose(v -> Future.failedFuture(work.cause()));
+      }
+      return commit(conn, r, work.result(), n);
+    });
   }
 
   /** Claims the request key; false when a committed request already holds it. */
@@ -230,7 +251,15 @@ public final class TransactionRunner {
     });
   }
 
-  private Future<List<JsonObject>> steps(SqlConnection conn, TxRequest r, int index, List<JsonObject> results) {
+  /**
+   * Runs the steps from {@code index} on, one after another; {@code begin} is the transaction's
+   * start, sent just ahead of the first step: no later step is sent unless it succeeded.
+   */
+  private Future<List<JsonObject>> steps(SqlConnection conn, TxRequest r, int index, List<JsonObject> results,
+                                         Future<Void> begin) {
+    if (index > 0 && begin.failed()) {
+      return Future.failedFuture(begin.cause());
+    }
     if (index == r.steps().size()) {
       return Future.succeededFuture(results);
     }
@@ -248,7 +277,7 @@ public final class TransactionRunner {
             new ProtocolException(ErrorCode.CONFLICT, "step " + index + ": " + missed)));
         }
         results.add(result);
-        return steps(conn, r, index + 1, results);
+        return steps(conn, r, index + 1, results, begin);
       });
   }
 
