@@ -41,8 +41,9 @@ public final class Main {
       EmbeddedDatabase db = embedded;
       Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown(vertx, txgate, db), "txgate-shutdown"));
       TxgateConfig.Protocol p = config.protocol();
-      LOG.info("txgate {} listening on {}:{} ({} instances), database {}", Version.VERSION, p.host(),
-        p.port(), p.instances(), DatabaseUrls.redact(config.db().url()));
+      LOG.info("txgate {} listening on {}:{} ({} instances, {} transport), database {}", Version.VERSION,
+        p.host(), p.port(), p.instances(), vertx.isNativeTransportEnabled() ? "native epoll" : "NIO",
+        DatabaseUrls.redact(config.db().url()));
       if (config.admin().enabled()) {
         LOG.info("admin console on http://{}:{}/ ({})", config.admin().host(), config.admin().port(),
           config.admin().hasCredentials() ? "credentials required" : "loopback only, no credentials");
@@ -71,7 +72,8 @@ public final class Main {
   private static TxgateConfig withUrl(TxgateConfig c, String url) {
     TxgateConfig.Db d = c.db();
     return new TxgateConfig(new TxgateConfig.Db(url, d.poolSize(), d.maxWaitQueue(), d.acquireTimeoutMs(),
-      d.connectTimeoutMs(), d.idleTimeoutSeconds(), d.resetAlways(), d.statementCacheSize()), c.protocol(), c.tx(), c.admin(), c.embedded());
+      d.connectTimeoutMs(), d.idleTimeoutSeconds(), d.resetAlways(), d.statementCacheSize()),
+      c.protocol(), c.tx(), c.admin(), c.embedded());
   }
 
   private static void shutdown(Vertx vertx, Txgate txgate, EmbeddedDatabase embedded) {

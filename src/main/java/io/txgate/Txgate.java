@@ -52,8 +52,9 @@ public final class Txgate {
     this.protocolDeployment = protocolDeployment;
     this.adminDeployment = adminDeployment;
     int retention = config.tx().requestKeyRetentionSeconds();
-    this.expiryTimer = vertx.setPeriodic(KEY_EXPIRY_PERIOD_MS, id -> db.call(pool -> RequestKeys.expire(pool, retention))
-      .onFailure(t -> LOG.warn("expiring request keys: {}", t.getMessage())));
+    this.expiryTimer = vertx.setPeriodic(KEY_EXPIRY_PERIOD_MS,
+      id -> db.call(pool -> RequestKeys.expire(pool, retention))
+        .onFailure(t -> LOG.warn("expiring request keys: {}", t.getMessage())));
   }
 
   /**

@@ -96,7 +96,8 @@ public final class Bench {
     List<Integer> counts = Arrays.stream(a.getOrDefault("connections", "32").split(","))
       .map(String::trim).map(Integer::parseInt).toList();
 
-    Vertx vertx = Vertx.vertx();
+    // The same transport as the server's, for the load generator and the direct pool alike.
+    Vertx vertx = Vertx.vertx(new io.vertx.core.VertxOptions().setPreferNativeTransport(true));
     List<Row> rows = new ArrayList<>();
     List<String> notes = new ArrayList<>();
     try {
