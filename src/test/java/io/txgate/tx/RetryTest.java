@@ -41,6 +41,42 @@ class RetryTest {
   @Test
   void deadlockVictimIsRunAgainAndSucceeds() throws Exception {
     long retriesBefore = server.txgate().stats().retries();
+    JsonObject r = deadlockedOnce(batch(1,
+      step("UPDATE t_accounts SET balance = balance - 5 WHERE id = 1"),
+      step("UPDATE t_accounts SET balance = balance + 5 WHERE id = 2")));
+    assertThat(r.getBoolean("ok")).as(r.encode()).isTrue();
+    assertThat(r.getJsonObject("result").getInteger("attempts")).isEqualTo(2);
+    assertThat(server.txgate().stats().retries()).isGreaterThan(retriesBefore);
+    assertThat(server.txgate().stats().snapshot().getJsonObject("retriesByCause").getLong("deadlock")).isPositive();
+    // Applied exactly once (both attempts applied would leave 91 and 111): the first attempt was
+    // rolled back as a whole.
+    assertThat(TestSql.query("SELECT balance FROM t_accounts WHERE id = 1").get(0).getBigDecimal(0))
+      .isEqualByComparingTo("96");
+    assertThat(TestSql.query("SELECT balance FROM t_accounts WHERE id = 2").get(0).getBigDecimal(0))
+      .isEqualByComparingTo("106");
+  }
+
+  @Test
+  void aRetryStartsFromACleanSession() throws Exception {
+    // The first attempt sets a user variable, then is chosen as the deadlock victim. The retry
+    // runs on the same connection, reset first: it must not see the first attempt's @n.
+    JsonObject r = deadlockedOnce(batch(1,
+      step("SET @n = COALESCE(@n, 0) + 1"),
+      step("UPDATE t_accounts SET balance = balance - 5 WHERE id = 1"),
+      step("UPDATE t_accounts SET balance = balance + 5 WHERE id = 2"),
+      step("SELECT @n")));
+    assertThat(r.getBoolean("ok")).as(r.encode()).isTrue();
+    JsonObject result = r.getJsonObject("result");
+    assertThat(result.getInteger("attempts")).isEqualTo(2);
+    Number n = (Number) result.getJsonArray("results").getJsonObject(3).getJsonArray("rows").getJsonArray(0).getValue(0);
+    assertThat(n.intValue()).as("@n after the retry").isEqualTo(1);
+  }
+
+  /**
+   * Sends {@code request}, whose steps update row 1 and then row 2, and makes it the victim of
+   * exactly one deadlock with a heavier transaction; returns its response.
+   */
+  private static JsonObject deadlockedOnce(JsonObject request) throws Exception {
     try (HeldConnection other = new HeldConnection(); WireClient c = server.connect()) {
       // The other transaction is made heavier, so that InnoDB picks txgate's as the deadlock victim.
       other.run("BEGIN");
@@ -48,9 +84,7 @@ class RetryTest {
         other.run("INSERT INTO t_items (tag, n) VALUES ('retry-heavy', ?)", i);
       }
       other.run("UPDATE t_accounts SET balance = balance + 1 WHERE id = 2");
-      c.send(batch(1,
-        step("UPDATE t_accounts SET balance = balance - 5 WHERE id = 1"),
-        step("UPDATE t_accounts SET balance = balance + 5 WHERE id = 2")));
+      c.send(request);
       try {
         TestSql.awaitCount(1, WAITING, other.id());
       } catch (AssertionError e) {
@@ -64,18 +98,8 @@ class RetryTest {
       var closing = other.start("UPDATE t_accounts SET balance = balance + 1 WHERE id = 1");
       TestServer.await(closing);
       other.run("COMMIT");
-      JsonObject r = c.read();
-      assertThat(r.getBoolean("ok")).as(r.encode()).isTrue();
-      assertThat(r.getJsonObject("result").getInteger("attempts")).isEqualTo(2);
+      return c.read();
     }
-    assertThat(server.txgate().stats().retries()).isGreaterThan(retriesBefore);
-    assertThat(server.txgate().stats().snapshot().getJsonObject("retriesByCause").getLong("deadlock")).isPositive();
-    // Applied exactly once (both attempts applied would leave 91 and 111): the first attempt was
-    // rolled back as a whole.
-    assertThat(TestSql.query("SELECT balance FROM t_accounts WHERE id = 1").get(0).getBigDecimal(0))
-      .isEqualByComparingTo("96");
-    assertThat(TestSql.query("SELECT balance FROM t_accounts WHERE id = 2").get(0).getBigDecimal(0))
-      .isEqualByComparingTo("106");
   }
 
   @Test
