@@ -21,9 +21,6 @@ mvn -B -q -DskipTests package test-compile
 mvn -B -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/test-classpath.txt
 
 export TXGATE_PROTOCOL_PORT=$port TXGATE_ADMIN_PORT=$((port + 1)) TXGATE_DB_POOL_SIZE=$pool
-# One request per client connection can wait for the pool at a time, so at 10,000 connections up
-# to 10,000 may wait: the default wait queue (4096) would turn the excess into BUSY answers.
-export TXGATE_DB_MAX_WAIT_QUEUE=${TXGATE_DB_MAX_WAIT_QUEUE:-16384}
 if [ -z "${TXGATE_DB_URL:-}" ]; then
   export TXGATE_EMBEDDED_DATA_DIR=target/bench-data TXGATE_EMBEDDED_PORT=$((port + 2))
   db_url="mysql://root@127.0.0.1:$((port + 2))/txgate"

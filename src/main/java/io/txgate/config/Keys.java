@@ -10,7 +10,7 @@ public final class Keys {
 
   public static final Key DB_URL = new Key("db.url", "TXGATE_DB_URL", "");
   public static final Key DB_POOL_SIZE = new Key("db.poolSize", "TXGATE_DB_POOL_SIZE", 16);
-  public static final Key DB_MAX_WAIT_QUEUE = new Key("db.maxWaitQueue", "TXGATE_DB_MAX_WAIT_QUEUE", 4096);
+  public static final Key DB_MAX_WAIT_QUEUE = new Key("db.maxWaitQueue", "TXGATE_DB_MAX_WAIT_QUEUE", 16_384);
   public static final Key DB_ACQUIRE_TIMEOUT_MS =
     new Key("db.acquireTimeoutMs", "TXGATE_DB_ACQUIRE_TIMEOUT_MS", 10_000);
   public static final Key DB_CONNECT_TIMEOUT_MS =

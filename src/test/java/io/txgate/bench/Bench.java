@@ -140,6 +140,7 @@ public final class Bench {
           }
         }
       }
+      targets(rows).forEach(System.out::println);
       if (a.containsKey("report")) {
         report(Path.of(a.get("report")), a, rows, notes);
       }
@@ -455,9 +456,65 @@ public final class Bench {
       md.append("\n");
       notes.forEach(n -> md.append("- ").append(n).append("\n"));
     }
+    md.append("\n## Against the targets\n\n");
+    targets(rows).forEach(t -> md.append("- ").append(t).append("\n"));
     Files.createDirectories(file.toAbsolutePath().getParent());
     Files.writeString(file, md.toString());
     System.out.println("wrote " + file);
+  }
+
+  /** txgate's row and the direct row for one workload and connection count, or null. */
+  private static Row find(List<Row> rows, String workload, String target, int connections) {
+    for (Row r : rows) {
+      if (r.workload().equals(workload) && r.target().equals(target) && r.connections() == connections) {
+        return r;
+      }
+    }
+    return null;
+  }
+
+  /** Each target of the benchmark, with the figures that decide it: met, not met, or not measured. */
+  static List<String> targets(List<Row> rows) {
+    List<String> out = new ArrayList<>();
+    for (String w : List.of("point", "transfer", "transfer-op")) {
+      double floor = w.equals("point") ? 1.0 : 0.85;
+      for (int n : new int[] {32, 256}) {
+        Row t = find(rows, w, "txgate", n);
+        Row d = find(rows, w, "direct", n);
+        if (t == null || d == null) {
+          out.add(String.format(Locale.ROOT, "%s at %d connections, ratio >= %.2f: not measured", w, n, floor));
+          continue;
+        }
+        double ratio = t.result().throughput() / d.result().throughput();
+        out.add(String.format(Locale.ROOT, "%s at %d connections, ratio >= %.2f: %.2f, %s", w, n, floor, ratio,
+          ratio >= floor ? "met" : "NOT met"));
+        double p99 = t.result().percentileMs(99) / d.result().percentileMs(99);
+        if (n == 256) {
+          out.add(String.format(Locale.ROOT, "%s at 256 connections, p99 <= 2x direct: %.1f ms vs %.1f ms (%.1fx), %s",
+            w, t.result().percentileMs(99), d.result().percentileMs(99), p99, p99 <= 2 ? "met" : "NOT met"));
+        }
+      }
+    }
+    for (Row t : rows) {
+      if (!t.target().equals("txgate") || t.connections() != 10_000) {
+        continue;
+      }
+      Row at256 = find(rows, t.workload(), "txgate", 256);
+      if (at256 != null) {
+        double share = t.result().throughput() / at256.result().throughput();
+        out.add(String.format(Locale.ROOT, "%s, 10,000 connections held, throughput >= 80%% of 256's: %.0f vs %.0f"
+          + " req/s (%.0f%%), %s", t.workload(), t.result().throughput(), at256.result().throughput(), 100 * share,
+          share >= 0.8 ? "met" : "NOT met"));
+      }
+      long before = t.result().rssBeforeOpenKb();
+      long after = t.result().rssAfterOpenKb();
+      if (before > 0 && after > 0) {
+        double perConnection = (after - before) / 10_000.0;
+        out.add(String.format(Locale.ROOT, "%s, server RSS per idle connection <= 16 KB: %+.1f KB, %s", t.workload(),
+          perConnection, perConnection <= 16 ? "met" : "NOT met"));
+      }
+    }
+    return out;
   }
 
   private static double totalMemGb() {
