@@ -218,7 +218,8 @@ public final class TransactionRunner {
     Future<Boolean> claim = r.requestKey() == null ? begin.map(true) : begin.compose(v -> claimKey(conn, r));
     Future<List<JsonObject>> work = r.requestKey() == null
       ? steps(conn, r, 0, new ArrayList<>(), begin)
-      : claim.compose(claimed -> claimed ? steps(conn, r, 0, new ArrayList<>(), begin) : Future.succeededFuture(null));
+      : claim.compose(claimed -> claimed
+        ? steps(conn, r, 0, new ArrayList<>(), begin) : Future.succeededFuture(null));
     return Future.join(begin, claim, work).transform(ignored -> {
       if (begin.failed() || claim.failed()) {
         Throwable cause = begin.failed() ? begin.cause() : claim.cause();
