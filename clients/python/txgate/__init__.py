@@ -7,10 +7,12 @@
         db.call("transfer", {"from": 1, "to": 2, "amount": "10.00"}, request_key="t-42")
 
 One Client is one TCP connection and is not thread-safe: give each thread its own. Every
-execute, batch and call is one database transaction on the server.
+execute, batch and call is one database transaction on the server. AsyncClient is the same for
+asyncio, and lets several tasks pipeline requests on one connection.
 """
 
 from ._client import Client, Result, BatchResult, TxgateError
+from ._async import AsyncClient
 
-__all__ = ["Client", "Result", "BatchResult", "TxgateError"]
+__all__ = ["Client", "AsyncClient", "Result", "BatchResult", "TxgateError"]
 __version__ = "0.1.0"

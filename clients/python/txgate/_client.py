@@ -129,6 +129,66 @@ class BatchResult(list):
         self.replayed = raw.get("replayed", False)
 
 
+def _options(request, isolation=None, read_only=None, request_key=None, max_attempts=None):
+    if isolation is not None:
+        request["isolation"] = isolation
+    if read_only is not None:
+        request["readOnly"] = read_only
+    if request_key is not None:
+        request["requestKey"] = request_key
+    if max_attempts is not None:
+        request["maxAttempts"] = max_attempts
+    return request
+
+
+def _execute_request(sql, params, expect, isolation, read_only, request_key, max_attempts):
+    request = {"op": "execute", "sql": sql, "params": [_encode(p) for p in params]}
+    if expect:
+        request["expect"] = expect
+    return _options(request, isolation, read_only, request_key, max_attempts)
+
+
+def _batch_request(steps, isolation, read_only, request_key, max_attempts):
+    wire = []
+    for step in steps:
+        if isinstance(step, dict):
+            s = {"sql": step["sql"], "params": [_encode(p) for p in step.get("params", ())]}
+            if step.get("expect"):
+                s["expect"] = step["expect"]
+        else:
+            sql, params = (step, ()) if isinstance(step, str) else step
+            s = {"sql": sql, "params": [_encode(p) for p in params]}
+        wire.append(s)
+    return _options({"op": "batch", "steps": wire}, isolation, read_only, request_key, max_attempts)
+
+
+def _call_request(name, args, request_key, max_attempts):
+    request = {"op": "call", "name": name, "args": {k: _encode(v) for k, v in (args or {}).items()}}
+    return _options(request, None, None, request_key, max_attempts)
+
+
+def _hello_request(client_name):
+    hello = {"op": "hello", "protocol": PROTOCOL_VERSION}
+    if client_name:
+        hello["client"] = client_name
+    return hello
+
+
+def _frame(request, request_id):
+    return json.dumps(dict(request, id=request_id), separators=(",", ":")).encode("utf-8") + b"\n"
+
+
+def _result(response, expected_id):
+    """The result of a response to request expected_id, or the TxgateError it carries."""
+    if response.get("id") != expected_id and response.get("id") is not None:
+        raise TxgateError("CONNECTION", f"response for {response.get('id')!r}, expected {expected_id}")
+    if not response.get("ok"):
+        e = response.get("error", {})
+        raise TxgateError(e.get("code", "INTERNAL"), e.get("message", ""), e.get("retryable", False),
+                          e.get("sqlState"), e.get("vendorCode"), e.get("step"))
+    return response["result"]
+
+
 class Client:
     """A connection to txgate. Use it as a context manager, or call close()."""
 
@@ -138,10 +198,7 @@ class Client:
         self._sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self._file = self._sock.makefile("rwb")
         self._next_id = 0
-        hello = {"op": "hello", "protocol": PROTOCOL_VERSION}
-        if client_name:
-            hello["client"] = client_name
-        result = self._request(hello)
+        result = self._request(_hello_request(client_name))
         self.session = result["session"]
         self.server = result["server"]
         self.limits = result["limits"]
@@ -161,66 +218,32 @@ class Client:
 
     def _request(self, request):
         self._next_id += 1
-        request = dict(request, id=self._next_id)
         try:
-            self._file.write(json.dumps(request, separators=(",", ":")).encode("utf-8") + b"\n")
+            self._file.write(_frame(request, self._next_id))
             self._file.flush()
             line = self._file.readline()
         except OSError as e:
             raise TxgateError("CONNECTION", f"connection to txgate failed: {e}", retryable=True) from e
         if not line:
             raise TxgateError("CONNECTION", "txgate closed the connection", retryable=True)
-        response = json.loads(line)
-        if response.get("id") != self._next_id and response.get("id") is not None:
-            raise TxgateError("CONNECTION", f"response for {response.get('id')!r}, expected {self._next_id}")
-        if not response.get("ok"):
-            e = response.get("error", {})
-            raise TxgateError(e.get("code", "INTERNAL"), e.get("message", ""), e.get("retryable", False),
-                              e.get("sqlState"), e.get("vendorCode"), e.get("step"))
-        return response["result"]
-
-    @staticmethod
-    def _options(request, isolation=None, read_only=None, request_key=None, max_attempts=None):
-        if isolation is not None:
-            request["isolation"] = isolation
-        if read_only is not None:
-            request["readOnly"] = read_only
-        if request_key is not None:
-            request["requestKey"] = request_key
-        if max_attempts is not None:
-            request["maxAttempts"] = max_attempts
-        return request
+        return _result(json.loads(line), self._next_id)
 
     def execute(self, sql, params=(), *, expect=None, isolation=None, read_only=None, request_key=None,
                 max_attempts=None):
         """Runs one statement as its own transaction and returns its Result."""
-        request = {"op": "execute", "sql": sql, "params": [_encode(p) for p in params]}
-        if expect:
-            request["expect"] = expect
-        return Result(self._request(self._options(request, isolation, read_only, request_key, max_attempts)))
+        return Result(self._request(_execute_request(sql, params, expect, isolation, read_only, request_key,
+                                                     max_attempts)))
 
     def batch(self, steps, *, isolation=None, read_only=None, request_key=None, max_attempts=None):
         """Runs several statements in one transaction: all or nothing.
 
         steps: (sql, params) tuples, or dicts with "sql", "params" and optionally "expect".
         """
-        wire = []
-        for step in steps:
-            if isinstance(step, dict):
-                s = {"sql": step["sql"], "params": [_encode(p) for p in step.get("params", ())]}
-                if step.get("expect"):
-                    s["expect"] = step["expect"]
-            else:
-                sql, params = (step, ()) if isinstance(step, str) else step
-                s = {"sql": sql, "params": [_encode(p) for p in params]}
-            wire.append(s)
-        request = {"op": "batch", "steps": wire}
-        return BatchResult(self._request(self._options(request, isolation, read_only, request_key, max_attempts)))
+        return BatchResult(self._request(_batch_request(steps, isolation, read_only, request_key, max_attempts)))
 
     def call(self, name, args=None, *, request_key=None, max_attempts=None):
         """Runs a named operation defined on the server."""
-        request = {"op": "call", "name": name, "args": {k: _encode(v) for k, v in (args or {}).items()}}
-        return BatchResult(self._request(self._options(request, None, None, request_key, max_attempts)))
+        return BatchResult(self._request(_call_request(name, args, request_key, max_attempts)))
 
     def ping(self):
         self._request({"op": "ping"})
