@@ -198,7 +198,9 @@ class BankTest {
           // The connection id and the in-transaction flag say which database session served the
           // read and whether a transaction was open on it: what a torn read needs to be explained.
           violation(counts, "read " + rows.encode() + " sums to " + sum
-            + " (id, balance, connection, in transaction)");
+            + " (id, balance, connection, in transaction); open transactions right after: "
+            + TestSql.query("SELECT trx_mysql_thread_id, trx_state, trx_started, trx_rows_modified, trx_query"
+              + " FROM information_schema.INNODB_TRX").stream().map(row -> row.toJson().encode()).toList());
         }
         counts.reads().incrementAndGet();
       }
