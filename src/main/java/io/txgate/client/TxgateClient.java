@@ -82,6 +82,7 @@ public final class TxgateClient {
     private Boolean readOnly;
     private String requestKey;
     private Integer maxAttempts;
+    private Integer timeoutMs;
 
     public TxOptionsBuilder isolation(Isolation level) {
       this.isolation = level;
@@ -103,8 +104,14 @@ public final class TxgateClient {
       return this;
     }
 
+    /** The request's deadline; the server answers TIMEOUT (nothing committed) when it passes. */
+    public TxOptionsBuilder timeoutMs(int millis) {
+      this.timeoutMs = millis;
+      return this;
+    }
+
     TxOptions build() {
-      return new TxOptions(isolation, readOnly, requestKey, maxAttempts, null);
+      return new TxOptions(isolation, readOnly, requestKey, maxAttempts, null, timeoutMs);
     }
   }
 

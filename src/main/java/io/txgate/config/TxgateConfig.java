@@ -41,11 +41,15 @@ public record TxgateConfig(Db db, Protocol protocol, Tx tx, Admin admin, Embedde
    * @param retryBaseMs backoff before the second attempt is at most this; it doubles per attempt
    * @param retryMaxMs the ceiling of one backoff
    * @param requestKeyRetentionSeconds how long exactly-once keys and their responses are kept
+   * @param requestTimeoutMs every request's deadline, and the most a request's {@code timeoutMs} may ask
+   * @param cancelGraceMs how long a stopped request waits for the database to confirm the stop
+   *     (KILL QUERY, ROLLBACK) before its connection is dropped and the answer goes out anyway
    * @param allowRawSql whether {@code execute} and {@code batch} are allowed, or only named operations
    * @param operationsFile the named operations
    */
   public record Tx(int maxAttempts, Isolation isolation, int retryBaseMs, int retryMaxMs,
-                   int requestKeyRetentionSeconds, boolean allowRawSql, String operationsFile) {
+                   int requestKeyRetentionSeconds, int requestTimeoutMs, int cancelGraceMs, boolean allowRawSql,
+                   String operationsFile) {
   }
 
   /**
@@ -115,6 +119,8 @@ public record TxgateConfig(Db db, Protocol protocol, Tx tx, Admin admin, Embedde
       Keys.TX_RETRY_BASE_MS.integer(m, 1, 60_000),
       Keys.TX_RETRY_MAX_MS.integer(m, 1, 600_000),
       Keys.TX_REQUEST_KEY_RETENTION_SECONDS.integer(m, 60, 365 * 86_400),
+      Keys.TX_REQUEST_TIMEOUT_MS.integer(m, 10, 86_400_000),
+      Keys.TX_CANCEL_GRACE_MS.integer(m, 10, 60_000),
       Keys.TX_ALLOW_RAW_SQL.bool(m),
       Keys.OPERATIONS_FILE.string(m));
     Admin admin = new Admin(Keys.ADMIN_HOST.string(m), Keys.ADMIN_PORT.integer(m, 0, 65_535),

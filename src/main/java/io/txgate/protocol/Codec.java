@@ -175,11 +175,17 @@ public final class Codec {
     if (attempts != null && (!(attempts instanceof Integer a) || a < 1)) {
       throw bad("'maxAttempts' must be a positive integer");
     }
-    if (iso == null && readOnly == null && key == null && attempts == null) {
+    Object timeout = json.getValue("timeoutMs");
+    if (timeout != null && (!(timeout instanceof Integer t) || t < 1)) {
+      throw bad("'timeoutMs' must be a positive integer (milliseconds)");
+    }
+    if (iso == null && readOnly == null && key == null && attempts == null && timeout == null) {
       return TxOptions.NONE;
     }
+    // The deadline is how long the client waits, not what it asks for: a resend with another
+    // timeoutMs is the same request.
     return new TxOptions(isolation, (Boolean) readOnly, (String) key, (Integer) attempts,
-      key == null ? null : Canonical.digest(json, "id", "requestKey"));
+      key == null ? null : Canonical.digest(json, "id", "requestKey", "timeoutMs"), (Integer) timeout);
   }
 
   private Statement statement(JsonObject json, String where) {
@@ -301,6 +307,9 @@ public final class Codec {
     }
     if (o.maxAttempts() != null) {
       json.put("maxAttempts", o.maxAttempts());
+    }
+    if (o.timeoutMs() != null) {
+      json.put("timeoutMs", o.timeoutMs());
     }
   }
 

@@ -21,6 +21,12 @@ public enum ErrorCode {
   BUSY(true),
   /** The connection to the database broke during COMMIT: the transaction may or may not have committed. */
   COMMIT_UNKNOWN(false),
+  /**
+   * The request's deadline ({@code timeoutMs}, or the server's {@code tx.requestTimeoutMs}) passed
+   * before it finished: its running statement was stopped on the database and the transaction rolled
+   * back. Nothing was committed. A deadline that passes during COMMIT is COMMIT_UNKNOWN instead.
+   */
+  TIMEOUT(true),
   /** A result had more rows than the configured maximum; the transaction was rolled back. */
   RESULT_TOO_LARGE(false),
   /** A statement missed its expectation ({@code expect}); the transaction was rolled back. */

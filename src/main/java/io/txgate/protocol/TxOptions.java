@@ -10,11 +10,14 @@ package io.txgate.protocol;
  *     against the server's limit
  * @param requestHash a digest of the request's content, so that a key reused for a different
  *     request is refused rather than answered with the wrong stored response
+ * @param timeoutMs the request's deadline in milliseconds, capped by the server's
+ *     {@code tx.requestTimeoutMs}; it covers the wait for a connection, every statement, the
+ *     retries and COMMIT
  */
 public record TxOptions(Isolation isolation, Boolean readOnly, String requestKey, Integer maxAttempts,
-                        String requestHash) {
+                        String requestHash, Integer timeoutMs) {
 
-  public static final TxOptions NONE = new TxOptions(null, null, null, null, null);
+  public static final TxOptions NONE = new TxOptions(null, null, null, null, null, null);
 
   public static final int MAX_REQUEST_KEY = 64;
 

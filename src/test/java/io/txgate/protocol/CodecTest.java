@@ -55,7 +55,7 @@ class CodecTest {
     Request r = new Request.Batch(9, List.of(
       new Step(new Statement("UPDATE t SET a = ? WHERE id = ? AND v = ?", List.of(1L, 2L, 3L)), new Expectation(1L, null)),
       new Step(new Statement("SELECT * FROM t WHERE id = ?", List.of(3L)), new Expectation(null, 1L))),
-      new TxOptions(Isolation.SERIALIZABLE, false, null, 3, null));
+      new TxOptions(Isolation.SERIALIZABLE, false, null, 3, null, 2500));
     assertThat(roundTrip(r)).isEqualTo(r);
   }
 
