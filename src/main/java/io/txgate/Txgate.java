@@ -4,6 +4,7 @@ import io.txgate.admin.AdminVerticle;
 import io.txgate.admin.Monitor;
 import io.txgate.config.TxgateConfig;
 import io.txgate.db.DbLoop;
+import io.txgate.db.DbSessions;
 import io.txgate.db.Pools;
 import io.txgate.db.ServerInfo;
 import io.txgate.metrics.Telemetry;
@@ -71,10 +72,15 @@ public final class Txgate {
     }
     Sessions sessions = new Sessions();
     TxStats stats = new TxStats(telemetry.registry());
-    Pool pool = Pools.create(vertx, config.db());
+    // The database's own limit on one statement backs up the request deadline: a statement that
+    // outlives its request's KILL QUERY and grace period is stopped by the server itself.
+    DbSessions dbSessions = new DbSessions(vertx, Pools.connectOptions(config.db()),
+      config.tx().requestTimeoutMs() + 2L * config.tx().cancelGraceMs(), config.db().connectTimeoutMs());
+    Pool pool = Pools.create(vertx, config.db(), dbSessions);
     TransactionRunner.Settings settings = new TransactionRunner.Settings(
       config.protocol().limits().maxResultRows(), config.db().resetAlways(), config.tx().isolation(),
-      config.tx().retryBaseMs(), config.tx().retryMaxMs(), config.db().acquireTimeoutMs());
+      config.tx().retryBaseMs(), config.tx().retryMaxMs(), config.db().acquireTimeoutMs(),
+      config.tx().cancelGraceMs());
     return DbLoop.start(vertx, pool)
       .recover(t -> pool.close().transform(ignored -> Future.failedFuture(t)))
       .compose(db -> db.call(p -> RequestKeys.ensureTable(p)
@@ -82,7 +88,7 @@ public final class Txgate {
           .compose(v -> ServerInfo.isolation(p)))
         .compose(dbIsolation -> {
           RequestHandler handler = new RequestHandler(
-            new TransactionRunner(vertx, db, settings, dbIsolation, stats), operations,
+            new TransactionRunner(vertx, db, dbSessions, settings, () -> dbIsolation, stats), operations,
             new Codec(config.protocol().limits()), config.tx(), telemetry);
           return vertx.deployVerticle(() -> new ProtocolVerticle(config, sessions, handler),
             new DeploymentOptions().setInstances(config.protocol().instances()));
@@ -112,6 +118,11 @@ public final class Txgate {
 
   public TxStats stats() {
     return stats;
+  }
+
+  /** The pool and its loop. */
+  public DbLoop db() {
+    return db;
   }
 
   /**

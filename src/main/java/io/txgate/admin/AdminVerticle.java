@@ -24,7 +24,7 @@ import io.vertx.micrometer.PrometheusScrapingHandler;
 public final class AdminVerticle extends VerticleBase {
 
   /** Header every state-changing call must carry: a cross-site form cannot set it (CSRF guard). */
-  static final String CSRF_HEADER = "X-Txgate-Console";
+  public static final String CSRF_HEADER = "X-Txgate-Console";
   private static final long TICK_MS = 1000;
 
   private final TxgateConfig.Admin config;

@@ -19,9 +19,9 @@ public final class Pools {
   private Pools() {
   }
 
-  /** Creates the pool; call it once, outside any verticle, and close it after the verticles stop. */
-  public static Pool create(Vertx vertx, TxgateConfig.Db db) {
-    MySQLConnectOptions connect = DatabaseUrls.parse(db.url())
+  /** How txgate connects to the database: the URL's settings, plus the driver's tuning. */
+  public static MySQLConnectOptions connectOptions(TxgateConfig.Db db) {
+    return DatabaseUrls.parse(db.url())
       .setCharset("utf8mb4")
       // Each connection keeps its most recently used statements prepared, so a repeated statement
       // costs one round trip (EXECUTE) instead of PREPARE, EXECUTE and CLOSE. A reset connection
@@ -30,8 +30,17 @@ public final class Pools {
       .setCachePreparedStatements(db.statementCacheSize() > 0)
       .setPreparedStatementCacheMaxSize(Math.max(1, db.statementCacheSize()))
       // Lets a transaction's SET TRANSACTION, START TRANSACTION and first statement travel in one
-      // round trip (see TransactionRunner); nothing else ever has two commands in flight.
+      // round trip (see TransactionRunner); nothing else ever has two commands in flight. When a
+      // connection breaks, the driver fails only the first of the commands in flight: txgate's
+      // own close handler answers the request (see tx.Execution).
       .setPipeliningLimit(3);
+  }
+
+  /**
+   * Creates the pool; call it once, outside any verticle, and close it after the verticles stop.
+   * Every new connection is prepared by {@code sessions} before anyone borrows it.
+   */
+  public static Pool create(Vertx vertx, TxgateConfig.Db db, DbSessions sessions) {
     PoolOptions pool = new PoolOptions()
       .setName(NAME)
       .setMaxSize(db.poolSize())
@@ -47,7 +56,8 @@ public final class Pools {
     return MySQLBuilder.pool()
       .with(pool)
       .with(new NetClientOptions().setConnectTimeout(db.connectTimeoutMs()).setTcpNoDelay(true))
-      .connectingTo(connect)
+      .connectingTo(connectOptions(db))
+      .withConnectHandler(sessions::onConnect)
       .using(vertx)
       .build();
   }

@@ -6,6 +6,7 @@ import io.txgate.protocol.FrameDecoder;
 import io.txgate.protocol.ProtocolException;
 import io.txgate.protocol.Request;
 import io.txgate.protocol.Response;
+import io.txgate.tx.StopSignal;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetSocket;
@@ -42,8 +43,8 @@ public final class ClientSession {
   private volatile String clientName;
   /** The request being run, for operators: op, SQL or operation name, start time; null when idle. */
   private volatile InFlight inFlight;
-  /** Set by an operator's kill: the transaction in flight rolls back instead of committing. */
-  private volatile boolean killed;
+  /** The stop signal of the request in flight (a fresh one per request); raised by a kill or a close. */
+  private volatile StopSignal stop = new StopSignal();
   private volatile long requests;
   private volatile long errors;
   private volatile long bytesIn;
@@ -144,6 +145,7 @@ public final class ClientSession {
       return Future.succeededFuture(Response.failure(e));
     }
     inFlight = new InFlight(request, System.currentTimeMillis());
+    stop = new StopSignal();
     return handler.handle(request, this, started);
   }
 
@@ -221,19 +223,26 @@ public final class ClientSession {
   private void onClosed() {
     closed = true;
     sessions.remove(this);
+    // Nobody is left to read the answer: the request in flight stops and rolls back rather than
+    // holding its database connection and locks. Past the shutdown grace period, the server
+    // closes the connections that are still busy, which lands here too.
+    if (busy) {
+      stop.stop(draining ? StopSignal.Reason.SHUTDOWN : StopSignal.Reason.CLIENT_GONE);
+    }
   }
 
   /**
-   * An operator's kill: the connection closes now, and the transaction in flight rolls back at its
-   * next step or before its COMMIT, whichever comes first (a statement already running finishes).
+   * An operator's kill: the statement running for this session is stopped on the database (KILL
+   * QUERY), its transaction rolls back, and the connection closes.
    */
   public Future<Void> kill() {
-    killed = true;
+    stop.stop(StopSignal.Reason.KILLED);
     return socket.close();
   }
 
-  boolean killed() {
-    return killed;
+  /** The stop signal of the request in flight. */
+  StopSignal stopSignal() {
+    return stop;
   }
 
   public InFlight inFlight() {

@@ -140,8 +140,10 @@ public final class RequestHandler {
       attempts = Math.min(attempts, o.maxAttempts());
     }
     Isolation isolation = o.isolation() != null ? o.isolation() : opIsolation;
+    // A request may shorten its deadline, never lengthen it past the server's.
+    int timeoutMs = o.timeoutMs() == null ? tx.requestTimeoutMs() : Math.min(o.timeoutMs(), tx.requestTimeoutMs());
     return runner.run(new TxRequest(steps, isolation, o.isReadOnly() || opReadOnly, o.requestKey(),
-      o.requestHash(), attempts, shape, session::killed));
+      o.requestHash(), attempts, shape, timeoutMs, session.stopSignal()));
   }
 
   private void rawSqlAllowed() {

@@ -62,6 +62,14 @@ public final class SqlGuard {
    * @throws ProtocolException BAD_REQUEST when the statement would break the transaction
    */
   public static Verdict check(String sql, boolean inMultiStepBatch) {
+    // A versioned comment (/*!80000 ... */) runs only on servers of that version or later, so
+    // the server may see either its content or nothing there: the statement must be safe read
+    // both ways. Without this, "/*!99999 x */ START TRANSACTION" passed as a harmless "X".
+    String skipped = new Scan(sql, true).nextWord();
+    if (skipped != null && (skipped.equals("USE") || TX_CONTROL.contains(skipped))) {
+      throw refuse("'" + skipped + "' is not allowed: txgate begins and ends every request's transaction"
+        + " itself (it follows a versioned comment that the server may skip)");
+    }
     Scan scan = new Scan(sql);
     String first = scan.nextWord();
     if (first == null) {
@@ -112,12 +120,19 @@ public final class SqlGuard {
   /** A forward-only scanner over one statement's code, skipping literals and comments. */
   private static final class Scan {
     private final String s;
+    /** Read executable comments as comments, as a server older than their version does. */
+    private final boolean skipExecutable;
     private int i;
     private int executableComments;
     boolean sawVariable;
 
     Scan(String s) {
+      this(s, false);
+    }
+
+    Scan(String s, boolean skipExecutable) {
       this.s = s;
+      this.skipExecutable = skipExecutable;
     }
 
     /** The next word in upper case, or null at the end. */
@@ -144,7 +159,7 @@ public final class SqlGuard {
         } else if (c == '#' || (c == '-' && s.startsWith("--", i) && (i + 2 >= n || Character.isWhitespace(s.charAt(i + 2))))) {
           int eol = s.indexOf('\n', i);
           i = eol < 0 ? n : eol + 1;
-        } else if (s.startsWith("/*!", i) || s.startsWith("/*M!", i)) {
+        } else if (!skipExecutable && (s.startsWith("/*!", i) || s.startsWith("/*M!", i))) {
           i += s.charAt(i + 2) == 'M' ? 4 : 3;
           while (i < n && Character.isDigit(s.charAt(i))) {
             i++;

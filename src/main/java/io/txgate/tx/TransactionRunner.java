@@ -1,6 +1,7 @@
 package io.txgate.tx;
 
 import io.txgate.db.DbLoop;
+import io.txgate.db.DbSessions;
 import io.txgate.protocol.ErrorCode;
 import io.txgate.protocol.Isolation;
 import io.txgate.protocol.ProtocolException;
@@ -10,13 +11,13 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import io.vertx.mysqlclient.MySQLConnection;
 import io.vertx.mysqlclient.MySQLException;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
 
 /**
  * Owns every request's transaction: a connection checked out of the pool, the isolation level,
@@ -36,36 +37,36 @@ public final class TransactionRunner {
 
   /** Server-wide settings of the runner. */
   public record Settings(int maxResultRows, boolean resetAlways, Isolation defaultIsolation,
-                         int retryBaseMs, int retryMaxMs, int acquireTimeoutMs) {
+                         int retryBaseMs, int retryMaxMs, int acquireTimeoutMs, int cancelGraceMs) {
   }
 
   private final Vertx vertx;
   private final DbLoop db;
+  private final DbSessions sessions;
   private final Settings settings;
-  /** The level pooled connections start with, probed at start-up; null when unknown. */
-  private final Isolation databaseIsolation;
+  /** The level pooled connections start with, as probed; null while unknown. */
+  private final Supplier<Isolation> databaseIsolation;
   private final TxStats stats;
 
-  public TransactionRunner(Vertx vertx, DbLoop db, Settings settings, Isolation databaseIsolation, TxStats stats) {
+  public TransactionRunner(Vertx vertx, DbLoop db, DbSessions sessions, Settings settings,
+                           Supplier<Isolation> databaseIsolation, TxStats stats) {
     this.vertx = vertx;
     this.db = db;
+    this.sessions = sessions;
     this.settings = settings;
     this.databaseIsolation = databaseIsolation;
     this.stats = stats;
   }
 
-  public TxStats stats() {
-    return stats;
-  }
-
   /** How one request will run, decided once before the first attempt. */
   private record Plan(TxRequest request, Isolation isolation, boolean setIsolation, boolean autocommit,
-                      boolean reset) {
+                      boolean reset, Execution exec) {
   }
 
   /**
    * Runs the request's statements as one transaction, on the pool's own loop (see {@link DbLoop});
-   * the future completes back on the caller's context.
+   * the future completes back on the caller's context, exactly once, within the request's deadline
+   * plus {@code cancelGraceMs}.
    *
    * @return the result object ({@link TxRequest#shape} of the statement results, plus
    *     {@code attempts}); or a failed future with a {@link ProtocolException}
@@ -85,6 +86,7 @@ public final class TransactionRunner {
         return Future.failedFuture(multi ? e.atStep(i) : e);
       }
     }
+    Isolation databaseIsolation = this.databaseIsolation.get();
     Isolation isolation = r.isolation() != null ? r.isolation() : settings.defaultIsolation();
     boolean setIsolation = isolation != databaseIsolation;
     // One plain statement needs no BEGIN/COMMIT: InnoDB runs it as its own transaction, with the
@@ -101,11 +103,9 @@ public final class TransactionRunner {
         && databaseIsolation != null && databaseIsolation != Isolation.READ_UNCOMMITTED
       : r.isolation() == null && !setIsolation);
     stats.transactions.increment();
-    Plan plan = new Plan(r, isolation, setIsolation, autocommit, reset);
-    if (r.cancelled().getAsBoolean()) {
-      return Future.failedFuture(killed());
-    }
-    return acquire().compose(conn -> attempt(conn, plan, 1).eventually(() -> release(conn, plan.reset())));
+    Execution exec = new Execution(vertx, sessions, stats, r, settings.cancelGraceMs(), reset);
+    Plan plan = new Plan(r, isolation, setIsolation, autocommit, reset, exec);
+    return exec.run(this::acquire, conn -> attempt(conn, plan, 1));
   }
 
   /**
@@ -126,8 +126,10 @@ public final class TransactionRunner {
             // first: the retry must start from the same clean session as the first attempt.
             return vertx.timer(backoffMillis(n))
               .compose(v -> plan.reset() ? reset(conn) : Future.succeededFuture())
-              .compose(v -> plan.request().cancelled().getAsBoolean()
-                ? Future.failedFuture(killed()) : attempt(conn, plan, n + 1));
+              .compose(v -> {
+                ProtocolException stop = plan.exec().checkpoint();
+                return stop != null ? Future.failedFuture(stop) : attempt(conn, plan, n + 1);
+              });
           }
           stats.exhausted.increment();
           MySQLException m = (MySQLException) cause;
@@ -141,21 +143,20 @@ public final class TransactionRunner {
   }
 
   /**
-   * Borrows a connection, waiting at most {@code acquireTimeoutMs}. The timeout is ours, not the
-   * pool's: a connection that arrives after the request gave up goes straight back, so no waiter
-   * that timed out can ever keep one.
+   * Borrows a connection into {@code result}, waiting at most {@code acquireTimeoutMs}. The timeout
+   * is ours, not the pool's, and so is the promise: a connection that arrives after the request
+   * gave up (timed out, deadline, stopped) goes straight back, so no waiter can ever keep one.
    */
-  private Future<SqlConnection> acquire() {
+  private Future<SqlConnection> acquire(Promise<SqlConnection> result) {
     stats.waiting.incrementAndGet();
     long t0 = System.nanoTime();
-    Promise<SqlConnection> result = Promise.promise();
     long timer = vertx.setTimer(settings.acquireTimeoutMs(), id -> {
       if (result.tryFail(new ProtocolException(ErrorCode.BUSY, "no database connection came free within "
           + settings.acquireTimeoutMs() + " ms"))) {
-        stats.waiting.decrementAndGet();
         stats.acquireTimedOut.increment();
       }
     });
+    result.future().onFailure(t -> stats.waiting.decrementAndGet());
     db.pool().getConnection().onComplete(ar -> {
       vertx.cancelTimer(timer);
       if (ar.succeeded()) {
@@ -169,11 +170,9 @@ public final class TransactionRunner {
         }
         return;
       }
-      if (result.tryFail(Errors.translate(ar.cause()))) {
-        stats.waiting.decrementAndGet();
-        if (ar.cause() instanceof io.vertx.core.http.ConnectionPoolTooBusyException) {
-          stats.acquireRejected.increment();
-        }
+      if (result.tryFail(Errors.translate(ar.cause()))
+          && ar.cause() instanceof io.vertx.core.http.ConnectionPoolTooBusyException) {
+        stats.acquireRejected.increment();
       }
     });
     return result.future();
@@ -195,19 +194,25 @@ public final class TransactionRunner {
     TxRequest r = plan.request();
     if (plan.autocommit()) {
       Statement s = r.steps().get(0).statement();
+      boolean write = !SqlGuard.isRead(s.sql());
+      plan.exec().writing(write);
       return statement(conn, s)
         .map(result -> {
+          plan.exec().writing(false);
           stats.committed.increment();
           return finish(r, List.of(result), n);
         })
-        .recover(t -> Future.failedFuture(
-          Errors.isConnectionLoss(t) && !SqlGuard.isRead(s.sql()) ? commitUnknown() : t));
+        .recover(t -> {
+          plan.exec().writing(false);
+          return Future.failedFuture(Errors.isConnectionLoss(t) && write ? commitUnknown() : t);
+        });
     }
     // The transaction's opening commands and its first statement go out together, one round trip
     // instead of two: the connection answers in order, so the first statement's answer arrives
     // after START TRANSACTION's, and nothing further is sent unless both succeeded. Safe because
-    // START TRANSACTION on a connection with no open transaction (txgate always ends its own)
-    // fails only when the connection itself fails, which the first statement cannot survive.
+    // START TRANSACTION on a connection with no open transaction (every connection comes out of
+    // the pool proven clean, see Execution) fails only when the connection itself fails, which the
+    // first statement cannot survive.
     Future<Void> isolationSet = plan.setIsolation()
       ? simple(conn, "SET TRANSACTION ISOLATION LEVEL " + plan.isolation().sql())
       : Future.succeededFuture();
@@ -217,9 +222,9 @@ public final class TransactionRunner {
     // on its own.
     Future<Boolean> claim = r.requestKey() == null ? begin.map(true) : begin.compose(v -> claimKey(conn, r));
     Future<List<JsonObject>> work = r.requestKey() == null
-      ? steps(conn, r, 0, new ArrayList<>(), begin)
+      ? steps(conn, plan, 0, new ArrayList<>(), begin)
       : claim.compose(claimed -> claimed
-        ? steps(conn, r, 0, new ArrayList<>(), begin) : Future.succeededFuture(null));
+        ? steps(conn, plan, 0, new ArrayList<>(), begin) : Future.succeededFuture(null));
     return Future.join(begin, claim, work).transform(ignored -> {
       if (begin.failed() || claim.failed()) {
         Throwable cause = begin.failed() ? begin.cause() : claim.cause();
@@ -231,7 +236,7 @@ public final class TransactionRunner {
       if (work.failed()) {
         return rollback(conn).compose(v -> Future.failedFuture(work.cause()));
       }
-      return commit(conn, r, work.result(), n);
+      return commit(conn, plan, work.result(), n);
     });
   }
 
@@ -268,16 +273,18 @@ public final class TransactionRunner {
    * Runs the steps from {@code index} on, one after another; {@code begin} is the transaction's
    * start, sent just ahead of the first step: no later step is sent unless it succeeded.
    */
-  private Future<List<JsonObject>> steps(SqlConnection conn, TxRequest r, int index, List<JsonObject> results,
+  private Future<List<JsonObject>> steps(SqlConnection conn, Plan plan, int index, List<JsonObject> results,
                                          Future<Void> begin) {
+    TxRequest r = plan.request();
     if (index > 0 && begin.failed()) {
       return Future.failedFuture(begin.cause());
     }
     if (index == r.steps().size()) {
       return Future.succeededFuture(results);
     }
-    if (r.cancelled().getAsBoolean()) {
-      return Future.failedFuture(killed());
+    ProtocolException stop = plan.exec().checkpoint();
+    if (stop != null) {
+      return Future.failedFuture(stop);
     }
     Step step = r.steps().get(index);
     return statement(conn, step.statement())
@@ -290,7 +297,7 @@ public final class TransactionRunner {
             new ProtocolException(ErrorCode.CONFLICT, "step " + index + ": " + missed)));
         }
         results.add(result);
-        return steps(conn, r, index + 1, results, begin);
+        return steps(conn, plan, index + 1, results, begin);
       });
   }
 
@@ -302,16 +309,20 @@ public final class TransactionRunner {
       .map(result -> ResultSets.render(result, maxRows));
   }
 
-  private Future<JsonObject> commit(SqlConnection conn, TxRequest r, List<JsonObject> results, int n) {
+  private Future<JsonObject> commit(SqlConnection conn, Plan plan, List<JsonObject> results, int n) {
+    TxRequest r = plan.request();
     JsonObject body = finish(r, results, n);
     Future<Void> stored = r.requestKey() == null ? Future.succeededFuture()
       : conn.preparedQuery(RequestKeys.STORE).execute(Tuple.of(body.encode(), r.requestKey())).<Void>mapEmpty()
         .recover(t -> rollback(conn).compose(v -> Future.failedFuture(t)));
     return stored.compose(v -> {
-      if (r.cancelled().getAsBoolean()) {
-        // Killed while its last statement ran: roll back rather than commit behind the operator's back.
-        return rollback(conn).compose(x -> Future.failedFuture(killed()));
+      ProtocolException stop = plan.exec().checkpoint();
+      if (stop != null) {
+        // Stopped while its last statement ran (deadline, kill, client gone): roll back rather
+        // than commit what nobody will be told about.
+        return rollback(conn).compose(x -> Future.failedFuture(stop));
       }
+      plan.exec().committing();
       return Future.succeededFuture();
     }).compose(v -> conn.query("COMMIT").execute().transform(ar -> {
       if (ar.succeeded()) {
@@ -321,10 +332,6 @@ public final class TransactionRunner {
       // A conflict reported at COMMIT rolled the transaction back: it is retried like any other.
       return Future.failedFuture(Errors.isConnectionLoss(ar.cause()) ? commitUnknown() : ar.cause());
     }));
-  }
-
-  private static ProtocolException killed() {
-    return new ProtocolException(ErrorCode.UNAVAILABLE, "the session was killed by an operator; nothing was committed");
   }
 
   private static JsonObject finish(TxRequest r, List<JsonObject> results, int n) {
@@ -347,17 +354,9 @@ public final class TransactionRunner {
     return conn.query(sql).execute().mapEmpty();
   }
 
-  private Future<Void> release(SqlConnection conn, boolean reset) {
-    stats.inUse.decrementAndGet();
-    if (!reset) {
-      return conn.close();
-    }
-    return reset(conn).transform(ignored -> conn.close());
-  }
-
   private Future<Void> reset(SqlConnection conn) {
     stats.resets.increment();
-    return MySQLConnection.cast(conn).resetConnection();
+    return sessions.reset(conn);
   }
 
   private static ProtocolException toProtocol(Throwable t, boolean multi) {

@@ -4,7 +4,6 @@ import io.txgate.protocol.Isolation;
 import io.txgate.protocol.Step;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
-import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 
 /**
@@ -15,16 +14,21 @@ import java.util.function.Function;
  * @param requestHash digest of the request's content, checked when the key was seen before
  * @param maxAttempts how often a transient conflict may run the whole transaction
  * @param shape turns the statements' results into the response's result object
- * @param cancelled true once the request must not commit any more (an operator killed its session)
+ * @param timeoutMs the request's deadline, counted from when it starts to run: the wait for a connection, every
+ *     statement, the retries and COMMIT
+ * @param stop raised when the request must stop early (kill, client gone, shutdown)
  */
 public record TxRequest(List<Step> steps, Isolation isolation, boolean readOnly, String requestKey,
                         String requestHash, int maxAttempts, Function<List<JsonObject>, JsonObject> shape,
-                        BooleanSupplier cancelled) {
+                        int timeoutMs, StopSignal stop) {
 
   public TxRequest {
     steps = List.copyOf(steps);
     if (maxAttempts < 1) {
       throw new IllegalArgumentException("maxAttempts must be positive");
+    }
+    if (timeoutMs < 1) {
+      throw new IllegalArgumentException("timeoutMs must be positive");
     }
   }
 

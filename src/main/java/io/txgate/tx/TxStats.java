@@ -33,6 +33,16 @@ public final class TxStats {
   final LongAdder commitUnknown = new LongAdder();
   final LongAdder replays = new LongAdder();
   final LongAdder resets = new LongAdder();
+  /** Requests whose deadline passed (answered TIMEOUT or COMMIT_UNKNOWN). */
+  final LongAdder timeouts = new LongAdder();
+  /** Requests stopped by a kill, a client gone or shutdown. */
+  final LongAdder stopped = new LongAdder();
+  /** Connections the server said still had a transaction open (or did not say) when returned. */
+  final LongAdder guardRollbacks = new LongAdder();
+  /** Of those, connections the server said had a transaction open when txgate was done with them. */
+  final LongAdder openAtRelease = new LongAdder();
+  /** Connections closed instead of returned: killed, unanswered, or not provably clean. */
+  final LongAdder abandoned = new LongAdder();
   private final Map<String, LongAdder> retriesByCause = new ConcurrentHashMap<>();
 
   public TxStats(MeterRegistry registry) {
@@ -47,6 +57,11 @@ public final class TxStats {
     counter(registry, "txgate.pool.acquired", acquired);
     counter(registry, "txgate.pool.rejected", acquireRejected);
     counter(registry, "txgate.pool.timeouts", acquireTimedOut);
+    counter(registry, "txgate.tx.deadline.exceeded", timeouts);
+    counter(registry, "txgate.tx.stopped", stopped);
+    counter(registry, "txgate.pool.guard.rollbacks", guardRollbacks);
+    counter(registry, "txgate.pool.abandoned", abandoned);
+    counter(registry, "txgate.pool.open.at.release", openAtRelease);
     Gauge.builder("txgate.pool.in.use", inUse, AtomicInteger::get).register(registry);
     Gauge.builder("txgate.pool.waiting", waiting, AtomicInteger::get).register(registry);
   }
@@ -75,6 +90,19 @@ public final class TxStats {
 
   public long committed() {
     return committed.sum();
+  }
+
+  /** Connections the server said had a transaction open when txgate was done with them. */
+  public long openAtRelease() {
+    return openAtRelease.sum();
+  }
+
+  public long guardRollbacks() {
+    return guardRollbacks.sum();
+  }
+
+  public long abandoned() {
+    return abandoned.sum();
   }
 
   public int inUse() {
@@ -110,6 +138,11 @@ public final class TxStats {
       .put("expectationConflicts", expectationConflicts.sum())
       .put("commitUnknown", commitUnknown.sum())
       .put("replays", replays.sum())
-      .put("connectionResets", resets.sum());
+      .put("connectionResets", resets.sum())
+      .put("deadlineExceeded", timeouts.sum())
+      .put("stopped", stopped.sum())
+      .put("guardRollbacks", guardRollbacks.sum())
+      .put("openAtRelease", openAtRelease.sum())
+      .put("abandonedConnections", abandoned.sum());
   }
 }

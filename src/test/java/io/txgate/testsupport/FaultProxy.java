@@ -22,6 +22,7 @@ public final class FaultProxy implements AutoCloseable {
   private final NetServer server;
   private final NetClient client;
   private final AtomicBoolean cutNextCommit = new AtomicBoolean();
+  private final AtomicBoolean stallNextCommit = new AtomicBoolean();
   private final String url;
 
   public FaultProxy() {
@@ -45,13 +46,22 @@ public final class FaultProxy implements AutoCloseable {
 
   private void pipe(NetSocket front, NetSocket back) {
     AtomicBoolean cutting = new AtomicBoolean();
+    AtomicBoolean stalling = new AtomicBoolean();
     front.handler(data -> {
       if (contains(data, COMMIT) && cutNextCommit.compareAndSet(true, false)) {
         cutting.set(true);
       }
+      if (contains(data, COMMIT) && stallNextCommit.compareAndSet(true, false)) {
+        stalling.set(true);
+      }
       back.write(data);
     });
     back.handler(data -> {
+      if (stalling.get()) {
+        // The database committed; its answer, and everything after it, never arrives, as from a
+        // server frozen right after the commit. The connection stays open.
+        return;
+      }
       if (cutting.get()) {
         // The database answered the COMMIT: it has committed. Drop the answer and the connection.
         front.close();
@@ -87,6 +97,11 @@ public final class FaultProxy implements AutoCloseable {
   /** The next COMMIT reaches the database; its answer never reaches txgate. */
   public void cutNextCommit() {
     cutNextCommit.set(true);
+  }
+
+  /** The next COMMIT reaches the database; its answer is held back forever, the connection kept open. */
+  public void stallNextCommit() {
+    stallNextCommit.set(true);
   }
 
   @Override

@@ -47,7 +47,11 @@ class SqlGuardTest {
   @ValueSource(strings = {
     "COMMIT", "rollback", "BEGIN", "START TRANSACTION", "SAVEPOINT a", "LOCK TABLES t WRITE",
     "UNLOCK TABLES", "XA START 'x'", "SET autocommit = 1", "SET TRANSACTION ISOLATION LEVEL SERIALIZABLE",
-    "/* hi */ COMMIT", "USE mysql"
+    "/* hi */ COMMIT", "USE mysql",
+    // A server older than the comment's version skips it and runs what follows.
+    "/*!99999 x */ START TRANSACTION", "/*M!999999 SELECT */ BEGIN", "/*!99999 SELECT 1 */ USE mysql",
+    // A server of that version or newer runs the comment's content.
+    "/*!50000 BEGIN */"
   })
   void transactionControlIsRefused(String sql) {
     assertThatThrownBy(() -> SqlGuard.check(sql, false)).isInstanceOfSatisfying(ProtocolException.class,

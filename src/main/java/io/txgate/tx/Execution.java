@@ -1,0 +1,312 @@
+package io.txgate.tx;
+
+import io.txgate.db.DbSessions;
+import io.txgate.db.ServerStatus;
+import io.txgate.protocol.ErrorCode;
+import io.txgate.protocol.ProtocolException;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.SqlConnection;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One request's life on the pool's loop: its deadline, its stop signal, the connection it holds,
+ * its one answer, and how the connection goes back.
+ *
+ * <p>The answer goes out exactly once, from whichever comes first: the transaction's own outcome;
+ * the connection's loss; or, after a deadline or a stop, the end of the grace period in which the
+ * database must confirm that the statement was stopped. It never waits for a database that does
+ * not answer, and a request can never be left without an answer by a future that never completes
+ * (the MySQL driver fails only the first of several pipelined commands when a connection breaks).
+ *
+ * <p>The connection goes back to the pool only when the server's last word on it (the status flags
+ * of its last OK packet, {@link ServerStatus}) says that no transaction is open and autocommit is
+ * on. Otherwise it is rolled back (or reset) first and checked again, and a connection that still
+ * cannot be proven clean, that was sent a KILL QUERY, or that stopped answering is closed instead:
+ * no later borrower can ever run inside another request's transaction.
+ */
+final class Execution {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Execution.class);
+
+  private enum Phase { WAITING, RUNNING, COMMITTING }
+
+  private final Vertx vertx;
+  private final DbSessions sessions;
+  private final TxStats stats;
+  private final TxRequest request;
+  private final int graceMs;
+  private final boolean resetAfter;
+  private final Promise<JsonObject> answer = Promise.promise();
+
+  private Phase phase = Phase.WAITING;
+  /** Promise of the connection being waited for; failed by a stop so that a late one goes back. */
+  private Promise<SqlConnection> acquiring;
+  private SqlConnection conn;
+  /** An autocommit statement that writes is in flight: losing it leaves its outcome unknown. */
+  private boolean writeInFlight;
+  private StopSignal.Reason stopped;
+  /** KILL QUERY was sent on the connection: it is never lent again. */
+  private boolean killSent;
+  private boolean workDone;
+  private boolean released;
+  private long deadlineTimer = -1;
+  private long graceTimer = -1;
+
+  Execution(Vertx vertx, DbSessions sessions, TxStats stats, TxRequest request, int graceMs, boolean resetAfter) {
+    this.vertx = vertx;
+    this.sessions = sessions;
+    this.stats = stats;
+    this.request = request;
+    this.graceMs = graceMs;
+    this.resetAfter = resetAfter;
+  }
+
+  /**
+   * Starts the deadline and listens for a stop, borrows a connection with {@code acquire}, then
+   * runs {@code work} on it.
+   */
+  Future<JsonObject> run(Function<Promise<SqlConnection>, Future<SqlConnection>> acquire,
+                         Function<SqlConnection, Future<JsonObject>> work) {
+    deadlineTimer = vertx.setTimer(request.timeoutMs(), id -> stop(StopSignal.Reason.DEADLINE));
+    Promise<SqlConnection> waiting = Promise.promise();
+    acquiring = waiting;
+    var loop = vertx.getOrCreateContext();
+    request.stop().onStop(reason -> loop.runOnContext(x -> stop(reason)));
+    acquire.apply(waiting).onComplete(ar -> {
+      acquiring = null;
+      if (ar.failed()) {
+        finish(Future.failedFuture(ar.cause()));
+        return;
+      }
+      conn = ar.result();
+      phase = Phase.RUNNING;
+      conn.closeHandler(x -> connectionLost());
+      if (stopped != null) {
+        finish(Future.failedFuture(stopError()));
+        return;
+      }
+      Future<JsonObject> f;
+      try {
+        f = proveClean(conn).compose(v -> work.apply(conn));
+      } catch (RuntimeException e) {
+        f = Future.failedFuture(e);
+      }
+      f.onComplete(this::finish);
+    });
+    return answer.future();
+  }
+
+  /**
+   * The borrowing side of the guard: a connection whose server last said "transaction open" (or
+   * autocommit off) is rolled back (or reset) before the request's first statement, so that the
+   * request can never run inside, or implicitly commit, a transaction it did not start. Txgate
+   * never returns such a connection itself; this catches whatever else might.
+   */
+  private Future<Void> proveClean(SqlConnection c) {
+    ServerStatus status = sessions.status(c);
+    if (status == null || status.clean()) {
+      return Future.succeededFuture();
+    }
+    stats.guardRollbacks.increment();
+    LOG.warn("a borrowed database connection had {}; rolling back before the request runs", status.describe());
+    Future<Void> cleanup = c.query("ROLLBACK").execute().mapEmpty();
+    if (status.autocommitOff()) {
+      cleanup = cleanup.compose(v -> sessions.reset(c));
+    }
+    return cleanup.compose(v -> status.clean() ? Future.succeededFuture()
+      : Future.failedFuture(new ProtocolException(ErrorCode.UNAVAILABLE,
+        "the database connection could not be brought to a clean state; nothing ran")));
+  }
+
+  /** Null while the request may go on; else the error to end it with. */
+  ProtocolException checkpoint() {
+    return stopped == null ? null : stopError();
+  }
+
+  /** COMMIT is about to be sent: from now on a lost connection leaves the outcome unknown. */
+  void committing() {
+    phase = Phase.COMMITTING;
+  }
+
+  /** An autocommit statement that writes is (true) or is no longer (false) in flight. */
+  void writing(boolean value) {
+    writeInFlight = value;
+  }
+
+  private void stop(StopSignal.Reason reason) {
+    if (stopped != null || answer.future().isComplete()) {
+      return;
+    }
+    stopped = reason;
+    if (reason == StopSignal.Reason.DEADLINE) {
+      stats.timeouts.increment();
+    } else {
+      stats.stopped.increment();
+    }
+    if (phase == Phase.WAITING) {
+      Promise<SqlConnection> w = acquiring;
+      if (w != null) {
+        w.tryFail(stopError());
+      }
+      return;
+    }
+    if (phase == Phase.RUNNING && conn != null) {
+      // COMMIT is never interrupted: killing it could not undo it, only hide its outcome.
+      killSent = true;
+      long id = sessions.connectionId(conn);
+      if (reason == StopSignal.Reason.DEADLINE) {
+        LOG.debug("stopping the request on database session {} ({}): KILL QUERY, then ROLLBACK", id, describe(reason));
+      } else {
+        LOG.info("stopping the request on database session {} ({}): KILL QUERY, then ROLLBACK", id, describe(reason));
+      }
+      sessions.killQuery(conn).onFailure(t -> LOG.debug("KILL QUERY {}: {}", id, t.getMessage()));
+    }
+    // The database has this long to confirm; past it the connection is dropped and the answer
+    // goes out anyway.
+    graceTimer = vertx.setTimer(graceMs, id -> graceExpired());
+  }
+
+  private void graceExpired() {
+    if (workDone) {
+      return;
+    }
+    LOG.warn("database session {} did not confirm the stop within {} ms: closing its connection",
+      sessions.connectionId(conn), graceMs);
+    answer.tryFail(phase == Phase.COMMITTING || writeInFlight ? commitUnknown() : stopError());
+    release(true);
+  }
+
+  private void connectionLost() {
+    if (workDone || released) {
+      return;
+    }
+    answer.tryFail(phase == Phase.COMMITTING || writeInFlight ? commitUnknown()
+      : stopped != null ? stopError()
+      : new ProtocolException(ErrorCode.UNAVAILABLE, "database unavailable: the connection to the database"
+        + " was lost; nothing was committed"));
+    release(true);
+  }
+
+  private void finish(AsyncResult<JsonObject> ar) {
+    workDone = true;
+    vertx.cancelTimer(deadlineTimer);
+    if (graceTimer >= 0) {
+      vertx.cancelTimer(graceTimer);
+    }
+    if (ar.succeeded()) {
+      // A COMMIT that went through while a stop was pending is reported as what it is.
+      answer.tryComplete(ar.result());
+    } else {
+      ProtocolException e = Errors.translate(ar.cause());
+      boolean outcomeKnown = e.code() != ErrorCode.COMMIT_UNKNOWN;
+      answer.tryFail(stopped != null && outcomeKnown ? stopError() : e);
+    }
+    if (conn != null) {
+      release(false);
+    }
+  }
+
+  /**
+   * Returns the connection, proven clean, or closes it. {@code broken}: the work never finished,
+   * so commands may still be in flight and the connection must not be lent again.
+   */
+  private void release(boolean broken) {
+    if (released) {
+      return;
+    }
+    released = true;
+    stats.inUse.decrementAndGet();
+    SqlConnection c = conn;
+    c.closeHandler(null);
+    if (broken || killSent) {
+      discard(c);
+      return;
+    }
+    ServerStatus status = sessions.status(c);
+    Future<Void> cleanup = Future.succeededFuture();
+    if (status == null || !status.clean()) {
+      // Txgate ends every transaction it starts, so after a success the server says "no
+      // transaction"; after a failed statement its last word was an error, and a ROLLBACK makes
+      // sure. A transaction that a statement opened behind txgate's back ends here too.
+      stats.guardRollbacks.increment();
+      if (status != null && status.inTransaction()) {
+        stats.openAtRelease.increment();
+        LOG.warn("a database connection came back with a transaction open ({}); rolling it back before"
+          + " anyone reuses it", status.describe());
+      }
+      cleanup = c.query("ROLLBACK").execute().mapEmpty();
+    }
+    if (resetAfter || (status != null && status.autocommitOff())) {
+      stats.resets.increment();
+      cleanup = cleanup.compose(v -> sessions.reset(c));
+    }
+    within(cleanup, graceMs).onComplete(ar -> {
+      if (ar.succeeded() && (status == null || status.clean())) {
+        c.close();
+      } else {
+        LOG.warn("closing a database connection that could not be proven clean ({})",
+          ar.failed() ? ar.cause().getMessage() : status.describe());
+        discard(c);
+      }
+    });
+  }
+
+  private void discard(SqlConnection c) {
+    stats.abandoned.increment();
+    sessions.abandon(c);
+    c.close();
+  }
+
+  /** The future, or a failure once {@code ms} have passed without it. */
+  private <T> Future<T> within(Future<T> f, int ms) {
+    if (f.isComplete()) {
+      return f;
+    }
+    Promise<T> p = Promise.promise();
+    long timer = vertx.setTimer(ms, id -> p.tryFail("no answer from the database within " + ms + " ms"));
+    f.onComplete(ar -> {
+      vertx.cancelTimer(timer);
+      if (ar.succeeded()) {
+        p.tryComplete(ar.result());
+      } else {
+        p.tryFail(ar.cause());
+      }
+    });
+    return p.future();
+  }
+
+  private ProtocolException stopError() {
+    return switch (stopped) {
+      case DEADLINE -> new ProtocolException(ErrorCode.TIMEOUT, "the request did not finish within its deadline of "
+        + request.timeoutMs() + " ms; its statement was stopped and its transaction rolled back: nothing was committed");
+      case KILLED -> new ProtocolException(ErrorCode.UNAVAILABLE,
+        "the session was killed by an operator; nothing was committed");
+      case CLIENT_GONE -> new ProtocolException(ErrorCode.UNAVAILABLE,
+        "the client connection closed; the request was stopped and nothing was committed");
+      case SHUTDOWN -> new ProtocolException(ErrorCode.UNAVAILABLE,
+        "the server is shutting down; the request was stopped and nothing was committed");
+    };
+  }
+
+  private ProtocolException commitUnknown() {
+    stats.commitUnknown.increment();
+    return new ProtocolException(ErrorCode.COMMIT_UNKNOWN, phase == Phase.COMMITTING
+      ? "the database did not confirm COMMIT: the transaction may or may not have committed"
+      : "the database did not confirm the statement, which commits on its own: it may or may not have been applied");
+  }
+
+  private static String describe(StopSignal.Reason reason) {
+    return switch (reason) {
+      case DEADLINE -> "deadline passed";
+      case KILLED -> "killed by an operator";
+      case CLIENT_GONE -> "client disconnected";
+      case SHUTDOWN -> "shutdown grace period over";
+    };
+  }
+}
