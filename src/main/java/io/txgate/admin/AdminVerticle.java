@@ -73,7 +73,7 @@ public final class AdminVerticle extends VerticleBase {
     router.route("/api/*").method(HttpMethod.POST).handler(this::csrfGuard);
     router.post("/api/sessions/:id/kill").handler(ctx -> {
       String id = ctx.pathParam("id");
-      if (monitor.kill(id)) {
+      if (monitor.kill(id, operator(ctx))) {
         json(ctx, new JsonObject().put("killed", id));
       } else {
         ctx.response().setStatusCode(404);
@@ -139,6 +139,18 @@ public final class AdminVerticle extends VerticleBase {
   /** The port the console listens on (useful when configured as 0). */
   public int port() {
     return server.actualPort();
+  }
+
+  /**
+   * Who is acting, for the log: the credential that passed (never the secret itself) and the
+   * address it came from.
+   */
+  private String operator(io.vertx.ext.web.RoutingContext ctx) {
+    String auth = ctx.request().getHeader("Authorization");
+    String who = !config.hasCredentials() || auth == null ? "an operator without credentials (loopback)"
+      : auth.regionMatches(true, 0, "Bearer ", 0, 7) ? "the bearer-token holder"
+      : "user '" + config.username() + "'";
+    return who + " from " + ctx.request().remoteAddress().host();
   }
 
   @Override

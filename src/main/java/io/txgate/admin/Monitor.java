@@ -21,6 +21,8 @@ import java.util.Comparator;
  */
 public final class Monitor {
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Monitor.class);
+
   static final int HISTORY_SECONDS = 300;
 
   private final TxgateConfig config;
@@ -154,12 +156,19 @@ public final class Monitor {
       .put("operations", operations());
   }
 
-  /** Kills a session; false when there is none with that id. */
-  public boolean kill(String id) {
+  /**
+   * Kills a session, and logs who did it and what it hit; false when there is none with that id.
+   * The request in flight is stopped on the database (KILL QUERY) and rolled back.
+   */
+  public boolean kill(String id, String operator) {
     ClientSession s = sessions.get(id);
     if (s == null) {
       return false;
     }
+    ClientSession.InFlight running = s.inFlight();
+    LOG.info("session {} (client {}, {}) killed by {}; {}", id, s.clientName() == null ? "-" : s.clientName(),
+      s.remoteAddress(), operator, running == null ? "no request was running"
+        : "its " + running.op() + " request was stopped and rolled back: " + running.detail());
     s.kill();
     return true;
   }

@@ -51,6 +51,8 @@ final class Execution {
   /** An autocommit statement that writes is in flight: losing it leaves its outcome unknown. */
   private boolean writeInFlight;
   private StopSignal.Reason stopped;
+  /** When the stop came, COMMIT or an autocommit write was in flight: a success is a real commit. */
+  private boolean mayHaveCommitted;
   /** KILL QUERY was sent on the connection: it is never lent again. */
   private boolean killSent;
   private boolean workDone;
@@ -144,6 +146,7 @@ final class Execution {
       return;
     }
     stopped = reason;
+    mayHaveCommitted = phase == Phase.COMMITTING || writeInFlight;
     if (reason == StopSignal.Reason.DEADLINE) {
       stats.timeouts.increment();
     } else {
@@ -199,9 +202,14 @@ final class Execution {
     if (graceTimer >= 0) {
       vertx.cancelTimer(graceTimer);
     }
-    if (ar.succeeded()) {
-      // A COMMIT that went through while a stop was pending is reported as what it is.
+    if (ar.succeeded() && (stopped == null || mayHaveCommitted)) {
+      // A COMMIT (or an autocommit write) that went through while a stop was pending is reported as
+      // what it is: committed.
       answer.tryComplete(ar.result());
+    } else if (ar.succeeded()) {
+      // A read that "succeeded" after its KILL QUERY was cut short (BENCHMARK, for one, returns 0
+      // when interrupted): its result cannot be trusted.
+      answer.tryFail(stopError());
     } else {
       ProtocolException e = Errors.translate(ar.cause());
       boolean outcomeKnown = e.code() != ErrorCode.COMMIT_UNKNOWN;

@@ -21,7 +21,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * Deadlines and stops end the work on the database, not only the wait: after a TIMEOUT, a kill or a
  * client that went away, the statement is gone from the processlist and its locks are free. Each
- * test's statement text is unique, so that the processlist check finds only its own.
+ * test's statement text is unique, so that the processlist check finds only its own. The statements
+ * to stop are BENCHMARK loops, which, unlike SLEEP, go on running when their connection closes:
+ * only a KILL QUERY ends them.
  *
  * <p>No assertion here is about time: the client waits up to 15 s for an answer that, without the
  * deadline, would take 90 s or more to come, and the processlist is watched for up to 60 s for a
@@ -46,12 +48,12 @@ class DeadlineTest {
   @Test
   void aStatementPastItsDeadlineIsAnsweredTimeoutAndStoppedOnTheDatabase() throws Exception {
     try (WireClient c = client()) {
-      JsonObject r = c.call(WireClient.execute(1, "SELECT SLEEP(91.5)").put("timeoutMs", 300));
+      JsonObject r = c.call(WireClient.execute(1, "SELECT BENCHMARK(4000000000, MD5('deadline-91.5'))").put("timeoutMs", 300));
       assertThat(code(r)).as(r.encode()).isEqualTo("TIMEOUT");
       assertThat(r.getJsonObject("error").getBoolean("retryable")).isTrue();
       assertThat(c.call(WireClient.execute(2, "SELECT 1")).getBoolean("ok")).as("the connection still serves").isTrue();
     }
-    awaitGone("SELECT SLEEP(91.5)");
+    awaitGone("SELECT BENCHMARK(4000000000, MD5('deadline-91.5'))");
   }
 
   @Test
@@ -59,10 +61,10 @@ class DeadlineTest {
     try (TestServer short1 = TestServer.start(new JsonObject().put("TXGATE_TX_REQUEST_TIMEOUT_MS", 400));
          WireClient c = short1.connect()) {
       c.setTimeout(15_000);
-      JsonObject r = c.call(WireClient.execute(1, "SELECT SLEEP(91.6)").put("timeoutMs", 60_000));
+      JsonObject r = c.call(WireClient.execute(1, "SELECT BENCHMARK(4000000000, MD5('deadline-91.6'))").put("timeoutMs", 60_000));
       assertThat(code(r)).as(r.encode()).isEqualTo("TIMEOUT");
     }
-    awaitGone("SELECT SLEEP(91.6)");
+    awaitGone("SELECT BENCHMARK(4000000000, MD5('deadline-91.6'))");
   }
 
   @Test
@@ -100,10 +102,10 @@ class DeadlineTest {
   @Test
   void aClientThatDisconnectsLeavesNoStatementRunning() throws Exception {
     WireClient c = client();
-    c.send(WireClient.execute(1, "SELECT SLEEP(91.8)"));
-    awaitRunning("SELECT SLEEP(91.8)");
+    c.send(WireClient.execute(1, "SELECT BENCHMARK(4000000000, MD5('deadline-91.8'))"));
+    awaitRunning("SELECT BENCHMARK(4000000000, MD5('deadline-91.8'))");
     c.close();
-    awaitGone("SELECT SLEEP(91.8)");
+    awaitGone("SELECT BENCHMARK(4000000000, MD5('deadline-91.8'))");
   }
 
   @Test
@@ -113,12 +115,12 @@ class DeadlineTest {
         .getJsonObject("result").getString("session");
       victim.send(WireClient.batch(1,
         WireClient.step("UPDATE accounts SET balance = balance + 3 WHERE id = 3"),
-        WireClient.step("SELECT SLEEP(91.9)")));
-      awaitRunning("SELECT SLEEP(91.9)");
+        WireClient.step("SELECT BENCHMARK(4000000000, MD5('deadline-91.9'))")));
+      awaitRunning("SELECT BENCHMARK(4000000000, MD5('deadline-91.9'))");
       assertThat(Http.post(server.adminUrl() + "/api/sessions/" + session + "/kill", ACT).statusCode()).isEqualTo(200);
       assertThat(victim.closedByServer()).isTrue();
     }
-    awaitGone("SELECT SLEEP(91.9)");
+    awaitGone("SELECT BENCHMARK(4000000000, MD5('deadline-91.9'))");
     assertThat(balance(3)).isEqualByComparingTo("1000.00");
   }
 
