@@ -17,12 +17,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class FaultProxy implements AutoCloseable {
 
   private static final byte[] COMMIT = "\u0003COMMIT".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] START = "\u0003START TRANSACTION".getBytes(StandardCharsets.US_ASCII);
 
   private final Vertx vertx = Vertx.vertx();
   private final NetServer server;
   private final NetClient client;
   private final AtomicBoolean cutNextCommit = new AtomicBoolean();
   private final AtomicBoolean stallNextCommit = new AtomicBoolean();
+  private final AtomicBoolean cutAfterNextStart = new AtomicBoolean();
   private final String url;
 
   public FaultProxy() {
@@ -47,7 +49,11 @@ public final class FaultProxy implements AutoCloseable {
   private void pipe(NetSocket front, NetSocket back) {
     AtomicBoolean cutting = new AtomicBoolean();
     AtomicBoolean stalling = new AtomicBoolean();
+    AtomicBoolean cuttingAfterStart = new AtomicBoolean();
     front.handler(data -> {
+      if (contains(data, START) && cutAfterNextStart.compareAndSet(true, false)) {
+        cuttingAfterStart.set(true);
+      }
       if (contains(data, COMMIT) && cutNextCommit.compareAndSet(true, false)) {
         cutting.set(true);
       }
@@ -57,6 +63,13 @@ public final class FaultProxy implements AutoCloseable {
       back.write(data);
     });
     back.handler(data -> {
+      if (cuttingAfterStart.get()) {
+        // The database answered START TRANSACTION; by now txgate has the first statement in flight
+        // behind it. The connection dies with two commands unanswered.
+        front.close();
+        back.close();
+        return;
+      }
       if (stalling.get()) {
         // The database committed; its answer, and everything after it, never arrives, as from a
         // server frozen right after the commit. The connection stays open.
@@ -97,6 +110,14 @@ public final class FaultProxy implements AutoCloseable {
   /** The next COMMIT reaches the database; its answer never reaches txgate. */
   public void cutNextCommit() {
     cutNextCommit.set(true);
+  }
+
+  /**
+   * The connection that next sends START TRANSACTION dies as soon as the database answers it,
+   * while the statement pipelined behind it is still unanswered.
+   */
+  public void cutAfterNextStart() {
+    cutAfterNextStart.set(true);
   }
 
   /** The next COMMIT reaches the database; its answer is held back forever, the connection kept open. */
