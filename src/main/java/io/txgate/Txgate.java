@@ -38,17 +38,19 @@ public final class Txgate {
   private final TxgateConfig config;
   private final Sessions sessions;
   private final DbLoop db;
+  private final DbSessions dbSessions;
   private final TxStats stats;
   private final String protocolDeployment;
   private final String adminDeployment;
   private final long expiryTimer;
 
-  private Txgate(Vertx vertx, TxgateConfig config, Sessions sessions, DbLoop db, TxStats stats,
-                 String protocolDeployment, String adminDeployment) {
+  private Txgate(Vertx vertx, TxgateConfig config, Sessions sessions, DbLoop db, DbSessions dbSessions,
+                 TxStats stats, String protocolDeployment, String adminDeployment) {
     this.vertx = vertx;
     this.config = config;
     this.sessions = sessions;
     this.db = db;
+    this.dbSessions = dbSessions;
     this.stats = stats;
     this.protocolDeployment = protocolDeployment;
     this.adminDeployment = adminDeployment;
@@ -104,7 +106,7 @@ public final class Txgate {
         .recover(t -> db.close().transform(ignored -> Future.failedFuture(t)))
         .map(ids -> {
           LOG.info("{} named operation(s) from {}", operations.size(), config.tx().operationsFile());
-          return new Txgate(vertx, config, sessions, db, stats, ids[0], ids[1]);
+          return new Txgate(vertx, config, sessions, db, dbSessions, stats, ids[0], ids[1]);
         }));
   }
 
@@ -132,6 +134,21 @@ public final class Txgate {
   public Future<Void> stop() {
     vertx.cancelTimer(expiryTimer);
     Future<Void> admin = adminDeployment == null ? Future.succeededFuture() : vertx.undeploy(adminDeployment);
-    return admin.eventually(() -> vertx.undeploy(protocolDeployment)).eventually(db::close);
+    // Requests still running when the grace period ended were stopped as their connections
+    // closed; their KILL QUERY and ROLLBACK need the pool a moment longer (at most the cancel
+    // grace), or the statements would run on in the database after txgate is gone.
+    long graceMs = 2L * config.tx().cancelGraceMs();
+    return admin.eventually(() -> vertx.undeploy(protocolDeployment))
+      .eventually(() -> untilIdle(System.currentTimeMillis() + graceMs))
+      .eventually(db::close)
+      .eventually(dbSessions::close);
+  }
+
+  /** Completes when no database connection is borrowed any more, or at {@code deadline}. */
+  private Future<Void> untilIdle(long deadline) {
+    if (stats.inUse() == 0 || System.currentTimeMillis() >= deadline) {
+      return Future.succeededFuture();
+    }
+    return vertx.timer(20).compose(v -> untilIdle(deadline));
   }
 }

@@ -150,6 +150,21 @@ class DeadlineTest {
   }
 
   @Test
+  void shutdownPastItsGracePeriodStopsTheStatementStillRunning() throws Exception {
+    TestServer stopping = TestServer.start(new JsonObject().put("TXGATE_PROTOCOL_SHUTDOWN_GRACE_SECONDS", 1)
+      .put("TXGATE_TX_REQUEST_TIMEOUT_MS", 120_000));
+    try (WireClient c = stopping.connect()) {
+      c.send(WireClient.execute(1, "SELECT BENCHMARK(4000000000, MD5('deadline-shutdown'))"));
+      awaitRunning("SELECT BENCHMARK(4000000000, MD5('deadline-shutdown'))");
+      stopping.stop();
+      assertThat(stopping.txgate().stats().inUse()).isZero();
+    } finally {
+      stopping.close();
+    }
+    awaitGone("SELECT BENCHMARK(4000000000, MD5('deadline-shutdown'))");
+  }
+
+  @Test
   void everyPooledConnectionCarriesTheServerSideStatementLimit() throws Exception {
     try (TestServer limited = TestServer.start(new JsonObject().put("TXGATE_TX_REQUEST_TIMEOUT_MS", 5000)
            .put("TXGATE_TX_CANCEL_GRACE_MS", 1000));
