@@ -86,6 +86,90 @@ class BadInputTest {
   }
 
   @Test
+  void parameterCountMismatchIsBadRequestNamingBothCounts() throws Exception {
+    try (WireClient c = server.connect()) {
+      JsonObject r = c.call(execute(20, "SELECT ? + ?", 1));
+      assertError(r, 20, "BAD_REQUEST");
+      assertThat(r.getJsonObject("error").getString("message"))
+        .isEqualTo("the statement has 2 placeholders (?) but 1 parameter was sent");
+      r = c.call(execute(21, "SELECT 1", 1, 2));
+      assertError(r, 21, "BAD_REQUEST");
+      assertThat(r.getJsonObject("error").getString("message"))
+        .isEqualTo("the statement has 0 placeholders (?) but 2 parameters were sent");
+      // In a batch the failing step is named, and nothing of the batch is committed.
+      r = c.call(WireClient.batch(22, WireClient.step("SELECT ?", 1), WireClient.step("SELECT ?")));
+      assertError(r, 22, "BAD_REQUEST");
+      assertThat(r.getJsonObject("error").getInteger("step")).isEqualTo(1);
+      assertThat(r.getJsonObject("error").getString("message"))
+        .isEqualTo("the statement has 1 placeholder (?) but 0 parameters were sent");
+      assertStillServes(c);
+    }
+  }
+
+  @Test
+  void tooDeeplyNestedFrameIsBadRequestSayingSo() throws Exception {
+    try (WireClient c = server.connect()) {
+      c.send("{\"id\":23,\"op\":\"ping\",\"x\":" + "[".repeat(1001) + "]".repeat(1001) + "}");
+      JsonObject r = c.read();
+      assertError(r, null, "BAD_REQUEST");
+      assertThat(r.getJsonObject("error").getString("message"))
+        .isEqualTo("frame is nested too deeply: more than 1000 levels of arrays and objects");
+      assertStillServes(c);
+    }
+  }
+
+  @Test
+  void numberWithTooManyDigitsIsBadRequestSayingSo() throws Exception {
+    try (WireClient c = server.connect()) {
+      c.send("{\"id\":24,\"op\":\"execute\",\"sql\":\"SELECT ?\",\"params\":[" + "9".repeat(1001) + "]}");
+      JsonObject r = c.read();
+      assertError(r, null, "BAD_REQUEST");
+      assertThat(r.getJsonObject("error").getString("message"))
+        .isEqualTo("frame has a number of more than 1000 characters");
+      assertStillServes(c);
+    }
+  }
+
+  @Test
+  void numberBeyondTheRangeOfADoubleIsBadRequestNamingTheField() throws Exception {
+    try (WireClient c = server.connect()) {
+      c.send("{\"id\":25,\"op\":\"execute\",\"sql\":\"SELECT ?, ?\",\"params\":[1, -2e400]}");
+      JsonObject r = c.read();
+      assertError(r, 25, "BAD_REQUEST");
+      assertThat(r.getJsonObject("error").getString("message"))
+        .isEqualTo("'params[1]' is out of range: a number must lie within +/-1.7976931348623157E308");
+      // An id out of range cannot be echoed as JSON: the answer carries none, and is valid JSON.
+      c.send("{\"id\":1e999,\"op\":\"ping\"}");
+      r = c.read();
+      assertError(r, null, "BAD_REQUEST");
+      assertThat(r.getJsonObject("error").getString("message"))
+        .isEqualTo("'id' is out of range: a number must lie within +/-1.7976931348623157E308");
+      assertStillServes(c);
+    }
+  }
+
+  @Test
+  void frameThatIsNotAnObjectOrNotJsonIsBadRequestSayingWhy() throws Exception {
+    try (WireClient c = server.connect()) {
+      c.send("[{\"id\":26,\"op\":\"ping\"}]");
+      JsonObject r = c.read();
+      assertError(r, null, "BAD_REQUEST");
+      assertThat(r.getJsonObject("error").getString("message")).isEqualTo("frame is a JSON array, not an object");
+      c.send("{\"id\":27,\"op\":\"ping\"} {}");
+      r = c.read();
+      assertError(r, null, "BAD_REQUEST");
+      assertThat(r.getJsonObject("error").getString("message"))
+        .isEqualTo("frame is not valid JSON: more than one value on the line");
+      c.send("{\"id\":28,\"op\":nope}");
+      r = c.read();
+      assertError(r, null, "BAD_REQUEST");
+      assertThat(r.getJsonObject("error").getString("message"))
+        .matches("frame is not valid JSON: Unrecognized token 'nope'.* \\(column \\d+\\)");
+      assertStillServes(c);
+    }
+  }
+
+  @Test
   void transactionControlStatementsAreRefused() throws Exception {
     try (WireClient c = server.connect()) {
       assertError(c.call(execute(7, "COMMIT")), 7, "BAD_REQUEST");
