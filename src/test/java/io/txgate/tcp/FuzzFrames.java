@@ -6,16 +6,15 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
+import java.util.Random;
 
 /**
  * Mutated protocol frames for {@link ProtocolFuzzTest}. Each frame starts as one valid request
  * (hello, ping, execute, batch, call, operations; params of every type; every option), gets up to
  * two structural mutations (a value replaced by one of another type, a huge or out-of-range number,
  * deep nesting, a field removed or an extra one added) and up to three byte mutations (bits
- * flipped, bytes dropped or duplicated, line breaks, quotes or invalid UTF-8 inserted).
+ * flipped, bytes dropped or duplicated, line breaks, quotes or invalid UTF-8 inserted). The
+ * generator is a seeded {@link Random}: the same seed gives the same frames, in the same order.
  *
  * <p>Every statement a seed carries is a SELECT, of constants or of t_* fixtures, and the named
  * operations are the harmless ones of {@code fuzz-operations.yaml}: no mutation of a byte or two can
@@ -233,38 +232,52 @@ final class FuzzFrames {
     return out;
   }
 
-  // Arbitraries: small integers shrink towards the first seed, value and fragment, so a failure
-  // shrinks to the simplest frame that still fails.
-
-  private static Arbitrary<Integer> index() {
-    return Arbitraries.integers().between(0, 100_000);
-  }
-
-  static Arbitrary<Structural> structural() {
-    return Arbitraries.frequencyOf(
-      net.jqwik.api.Tuple.of(6, Combinators.combine(index(), index()).as(Replace::new)),
-      net.jqwik.api.Tuple.of(2, index().map(Remove::new)),
-      net.jqwik.api.Tuple.of(3, Combinators.combine(index(), index(), index()).as(AddField::new)),
-      net.jqwik.api.Tuple.of(1, Arbitraries.just(new Wrap())));
-  }
-
-  static Arbitrary<ByteMutation> byteMutation() {
-    return Arbitraries.oneOf(
-      Combinators.combine(index(), Arbitraries.integers().between(1, 255)).as(Flip::new),
-      Combinators.combine(index(), Arbitraries.integers().between(1, 8)).as(Drop::new),
-      Combinators.combine(index(), Arbitraries.integers().between(1, 64)).as(Duplicate::new),
-      Combinators.combine(index(), index()).as(Insert::new));
-  }
-
-  static Arbitrary<Frame> frame() {
-    return Combinators.combine(
-      Arbitraries.integers().between(0, SEEDS.size() - 1),
-      structural().list().ofMaxSize(2),
+  /** One frame, drawn from the seeded generator. */
+  static Frame frame(Random random) {
+    return new Frame(random.nextInt(SEEDS.size()), list(random, 2, FuzzFrames::structural),
       // Half the frames keep their bytes, so that structurally mutated requests reach the
       // decoder's checks, the operations and the database, not only the JSON parser.
-      Arbitraries.oneOf(Arbitraries.just(List.<ByteMutation>of()), byteMutation().list().ofMinSize(1).ofMaxSize(3)),
-      Arbitraries.of(false, true),
-      Arbitraries.integers().between(0, 19).map(i -> i == 0)
-    ).as(Frame::new);
+      random.nextBoolean() ? List.of() : list(random, 3, FuzzFrames::byteMutation),
+      random.nextBoolean(), random.nextInt(20) == 0);
+  }
+
+  private static <T> List<T> list(Random random, int max, java.util.function.Function<Random, T> one) {
+    int n = random.nextInt(max + 1);
+    List<T> out = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      out.add(one.apply(random));
+    }
+    return out;
+  }
+
+  private static int index(Random random) {
+    return random.nextInt(100_000);
+  }
+
+  private static Structural structural(Random random) {
+    int kind = random.nextInt(12);
+    if (kind < 6) {
+      return new Replace(index(random), index(random));
+    }
+    if (kind < 8) {
+      return new Remove(index(random));
+    }
+    if (kind < 11) {
+      return new AddField(index(random), index(random), index(random));
+    }
+    return new Wrap();
+  }
+
+  private static ByteMutation byteMutation(Random random) {
+    switch (random.nextInt(4)) {
+      case 0:
+        return new Flip(index(random), 1 + random.nextInt(255));
+      case 1:
+        return new Drop(index(random), 1 + random.nextInt(8));
+      case 2:
+        return new Duplicate(index(random), 1 + random.nextInt(64));
+      default:
+        return new Insert(index(random), index(random));
+    }
   }
 }

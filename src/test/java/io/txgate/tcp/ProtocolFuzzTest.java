@@ -3,7 +3,7 @@ package io.txgate.tcp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.txgate.protocol.ErrorCode;
-import io.txgate.testsupport.TestServer;
+import io.txgate.testsupport.SharedServer;
 import io.txgate.testsupport.WireClient;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
@@ -19,137 +19,131 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.EdgeCasesMode;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.ShrinkingMode;
-import net.jqwik.api.lifecycle.AfterContainer;
-import net.jqwik.api.lifecycle.BeforeContainer;
+import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Mutated requests ({@link FuzzFrames}) over a real socket to a real txgate: every frame gets
  * exactly one answer, in order, carrying the frame's id whenever the frame has a readable one; no
  * answer is ever INTERNAL; and after each burst the same connection still runs a statement.
  *
- * <p>Each try pipelines up to 24 frames, fewer than the session's read high-water mark in bytes, so
+ * <p>Each burst pipelines up to 24 frames, fewer bytes than the session's read high-water mark, so
  * the test never depends on flow control; a frame over the size limit (which closes the connection
- * by design) ends a try now and then, and the next try connects again. The seed is fixed, so a run
- * in CI is repeatable; a failure shrinks to a small frame and reports it.
+ * by design) ends a burst now and then, and the next burst connects again. The generator's seed is
+ * fixed, so a CI run is repeatable; {@code -Dtxgate.fuzz.seed=N} explores other frames, and a
+ * failure names the seed, the burst and the frame.
  */
 class ProtocolFuzzTest {
 
   private static final int MAX_FRAME = 16 * 1024;
-  private static final int MAX_TRY_BYTES = 48 * 1024;
-  /** The property must really have sent this many frames, or it proved nothing. */
+  private static final int MAX_BURST_BYTES = 48 * 1024;
+  private static final int BURSTS = 250;
+  private static final int MAX_FRAMES_PER_BURST = 24;
+  /** The test must really have sent this many frames, or it proved little. */
   private static final int MIN_FRAMES = 2000;
+  private static final long SEED = Long.getLong("txgate.fuzz.seed", 20261125L);
 
-  private static final AtomicInteger FRAMES = new AtomicInteger();
-  private static final AtomicInteger OVERSIZED = new AtomicInteger();
-  private static final AtomicInteger SERVED = new AtomicInteger();
-  private static TestServer server;
-  private static WireClient client;
+  @RegisterExtension
+  static final SharedServer server = new SharedServer(new JsonObject()
+    .put("TXGATE_PROTOCOL_MAX_FRAME_BYTES", MAX_FRAME)
+    .put("TXGATE_PROTOCOL_MAX_RESULT_ROWS", 100)
+    .put("TXGATE_TX_OPERATIONS_FILE", resource("/fuzz-operations.yaml")));
 
-  @BeforeContainer
-  static void start() throws Exception {
-    Path operations = Path.of(ProtocolFuzzTest.class.getResource("/fuzz-operations.yaml").toURI());
-    server = TestServer.start(new JsonObject()
-      .put("TXGATE_PROTOCOL_MAX_FRAME_BYTES", MAX_FRAME)
-      .put("TXGATE_PROTOCOL_MAX_RESULT_ROWS", 100)
-      .put("TXGATE_TX_OPERATIONS_FILE", operations.toString()));
+  private WireClient client;
+  private int frames;
+  private int served;
+  private int oversized;
+
+  @AfterEach
+  void disconnectAtTheEnd() throws IOException {
+    disconnect();
   }
 
-  @AfterContainer
-  static void stop() throws IOException {
-    if (client != null) {
-      client.close();
+  @Test
+  void everyMutatedFrameGetsOneAnswerNoneIsInternalAndTheServerKeepsServing() throws Exception {
+    Random random = new Random(SEED);
+    for (int burst = 0; burst < BURSTS; burst++) {
+      List<FuzzFrames.Frame> generated = new ArrayList<>();
+      int count = 1 + random.nextInt(MAX_FRAMES_PER_BURST);
+      for (int i = 0; i < count; i++) {
+        generated.add(FuzzFrames.frame(random));
+      }
+      boolean endWithOversizedFrame = random.nextInt(25) == 0;
+      try {
+        burst(generated, endWithOversizedFrame, burst);
+      } catch (AssertionError | IOException e) {
+        throw new AssertionError("seed " + SEED + ", burst " + burst + ": " + e.getMessage(), e);
+      }
     }
-    if (server != null) {
-      server.close();
-    }
-    System.out.printf("ProtocolFuzzTest: %d mutated frames (%d served ok), %d oversized frames%n",
-      FRAMES.get(), SERVED.get(), OVERSIZED.get());
-    assertThat(FRAMES.get()).as("mutated frames sent").isGreaterThanOrEqualTo(MIN_FRAMES);
+    System.out.printf("ProtocolFuzzTest: seed %d, %d mutated frames in %d bursts (%d served ok), %d oversized%n",
+      SEED, frames, BURSTS, served, oversized);
+    assertThat(frames).as("mutated frames sent").isGreaterThanOrEqualTo(MIN_FRAMES);
   }
 
-  @Provide
-  Arbitrary<List<FuzzFrames.Frame>> frames() {
-    return FuzzFrames.frame().list().ofMinSize(1).ofMaxSize(24);
-  }
-
-  @Provide
-  Arbitrary<Boolean> rarely() {
-    return Arbitraries.integers().between(0, 24).map(i -> i == 0);
-  }
-
-  @Property(tries = 250, seed = "20261125", shrinking = ShrinkingMode.BOUNDED, edgeCases = EdgeCasesMode.NONE)
-  void everyFrameGetsOneAnswerNoneIsInternalAndTheServerKeepsServing(
-      @ForAll("frames") List<FuzzFrames.Frame> burst, @ForAll("rarely") boolean endWithOversizedFrame)
-      throws Exception {
+  private void burst(List<FuzzFrames.Frame> burst, boolean endWithOversizedFrame, int n) throws IOException {
     WireClient c = connection();
-    try {
-      ByteArrayOutputStream out = new ByteArrayOutputStream();
-      for (FuzzFrames.Frame f : burst) {
-        byte[] wire = f.wire(MAX_FRAME);
-        if (out.size() > 0 && out.size() + wire.length > MAX_TRY_BYTES) {
-          break;
-        }
-        out.writeBytes(wire);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    List<byte[]> lines = new ArrayList<>();
+    List<FuzzFrames.Frame> sources = new ArrayList<>();
+    for (FuzzFrames.Frame f : burst) {
+      byte[] wire = f.wire(MAX_FRAME);
+      if (out.size() > 0 && out.size() + wire.length > MAX_BURST_BYTES) {
+        break;
       }
-      List<byte[]> lines = lines(out.toByteArray());
-      int alive = FRAMES.get();
-      out.writeBytes((WireClient.execute("alive", "SELECT ? AS alive", alive).encode() + "\n")
-        .getBytes(StandardCharsets.UTF_8));
-      c.sendRaw(out.toByteArray());
+      out.writeBytes(wire);
+      for (byte[] line : lines(wire)) {
+        lines.add(line);
+        sources.add(f);
+      }
+    }
+    out.writeBytes((WireClient.execute("alive", "SELECT ? AS alive", n).encode() + "\n")
+      .getBytes(StandardCharsets.UTF_8));
+    c.sendRaw(out.toByteArray());
 
-      for (byte[] line : lines) {
-        String answer = c.readLine();
-        assertThat(answer).as("an answer to %s", show(line)).isNotNull();
-        check(line, answer);
-      }
-      FRAMES.addAndGet(lines.size());
-      JsonObject last = new JsonObject(c.readLine());
-      assertThat(last.getString("id")).as("the answer after the burst: %s", last).isEqualTo("alive");
-      assertThat(last.getJsonObject("result").getJsonArray("rows"))
-        .containsExactly(new JsonArray().add(alive));
+    for (int i = 0; i < lines.size(); i++) {
+      String answer = c.readLine();
+      assertThat(answer).as("an answer to %s", sources.get(i)).isNotNull();
+      check(lines.get(i), answer, sources.get(i));
+    }
+    frames += lines.size();
+    String line = c.readLine();
+    assertThat(line).as("the answer after the burst").isNotNull();
+    JsonObject last = new JsonObject(line);
+    assertThat(last.getString("id")).as("the answer after the burst: %s", last).isEqualTo("alive");
+    assertThat(last.getJsonObject("result").getJsonArray("rows")).containsExactly(new JsonArray().add(n));
 
-      if (endWithOversizedFrame) {
-        OVERSIZED.incrementAndGet();
-        c.send("{\"id\":\"big\",\"op\":\"ping\",\"pad\":\"" + "x".repeat(MAX_FRAME) + "\"}");
-        JsonObject r = c.read();
-        assertThat(r.getValue("id")).isNull();
-        assertThat(r.getJsonObject("error").getString("code")).isEqualTo("FRAME_TOO_LARGE");
-        assertThat(c.closedByServer()).isTrue();
-        disconnect();
-      }
-    } catch (Throwable t) {
-      // The stream is out of step now: the next try (or shrinking step) starts afresh.
+    if (endWithOversizedFrame) {
+      oversized++;
+      c.send("{\"id\":\"big\",\"op\":\"ping\",\"pad\":\"" + "x".repeat(MAX_FRAME) + "\"}");
+      JsonObject r = c.read();
+      assertThat(r.getValue("id")).isNull();
+      assertThat(r.getJsonObject("error").getString("code")).isEqualTo("FRAME_TOO_LARGE");
+      assertThat(c.closedByServer()).isTrue();
       disconnect();
-      throw t;
     }
   }
 
   /** One answer: valid JSON, a known error code that is never INTERNAL, the frame's id echoed. */
-  private static void check(byte[] line, String answer) {
+  private void check(byte[] line, String answer, FuzzFrames.Frame source) {
     JsonObject r;
     try {
       r = new JsonObject(answer);
     } catch (DecodeException e) {
-      throw new AssertionError("answer to " + show(line) + " is not JSON: " + answer, e);
+      throw new AssertionError("answer to " + source + " is not JSON: " + answer, e);
     }
     assertThat(r.getValue("ok")).as("ok of %s", answer).isInstanceOf(Boolean.class);
     if (r.getBoolean("ok")) {
-      SERVED.incrementAndGet();
+      served++;
     } else {
       JsonObject error = r.getJsonObject("error");
       ErrorCode code = ErrorCode.of(error.getString("code"));
-      assertThat(code).as("answer %s to %s", answer, show(line)).isNotEqualTo(ErrorCode.INTERNAL);
+      assertThat(code).as("answer %s to %s", answer, source).isNotEqualTo(ErrorCode.INTERNAL);
       assertThat(error.getString("message")).as(answer).isNotBlank();
     }
-    assertThat(r.getValue("id")).as("id of %s, answering %s", answer, show(line)).isEqualTo(readableId(line));
+    assertThat(r.getValue("id")).as("id of %s, answering line %s of %s", answer, show(line), source)
+      .isEqualTo(readableId(line));
   }
 
   /** The id the server must echo: the frame's, when the frame is a JSON object with a usable id. */
@@ -193,7 +187,7 @@ class ProtocolFuzzTest {
     return s.length() > 300 ? s.substring(0, 300) + "..." : s;
   }
 
-  private static WireClient connection() throws IOException {
+  private WireClient connection() throws IOException {
     if (client == null) {
       client = server.connect();
       client.setTimeout(30_000);
@@ -201,10 +195,18 @@ class ProtocolFuzzTest {
     return client;
   }
 
-  private static void disconnect() throws IOException {
+  private void disconnect() throws IOException {
     if (client != null) {
       client.close();
       client = null;
+    }
+  }
+
+  private static String resource(String name) {
+    try {
+      return Path.of(ProtocolFuzzTest.class.getResource(name).toURI()).toString();
+    } catch (java.net.URISyntaxException e) {
+      throw new IllegalStateException(e);
     }
   }
 }
