@@ -32,14 +32,14 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * <p>Each burst pipelines up to 24 frames, fewer bytes than the session's read high-water mark, so
  * the test never depends on flow control; a frame over the size limit (which closes the connection
  * by design) ends a burst now and then, and the next burst connects again. The generator's seed is
- * fixed, so a CI run is repeatable; {@code -Dtxgate.fuzz.seed=N} explores other frames, and a
- * failure names the seed, the burst and the frame.
+ * fixed, so a CI run is repeatable; {@code -Dtxgate.fuzz.seed=N} (and {@code -Dtxgate.fuzz.bursts=N},
+ * default 250) explores other frames, and a failure names the seed, the burst and the frame.
  */
 class ProtocolFuzzTest {
 
   private static final int MAX_FRAME = 16 * 1024;
   private static final int MAX_BURST_BYTES = 48 * 1024;
-  private static final int BURSTS = 250;
+  private static final int BURSTS = Integer.getInteger("txgate.fuzz.bursts", 250);
   private static final int MAX_FRAMES_PER_BURST = 24;
   /** The test must really have sent this many frames, or it proved little. */
   private static final int MIN_FRAMES = 2000;
