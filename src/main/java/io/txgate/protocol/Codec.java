@@ -1,7 +1,12 @@
 package io.txgate.protocol;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.ByteBuffer;
@@ -25,6 +30,9 @@ public final class Codec {
 
   private static final int MAX_CLIENT_NAME = 128;
 
+  /** How much of the JSON parser's own description of a syntax error goes back to the client. */
+  private static final int MAX_PARSER_DETAIL = 200;
+
   private final Limits limits;
 
   public Codec(Limits limits) {
@@ -44,6 +52,7 @@ public final class Codec {
     JsonObject json = parseObject(frame);
     Object id = readId(json);
     try {
+      finiteNumbers(json, "");
       return decodeOp(json, id);
     } catch (ProtocolException e) {
       throw e.withId(id);
@@ -225,7 +234,37 @@ public final class Codec {
     if (!(id instanceof String || id instanceof Number)) {
       throw bad("'id' must be a number or a string");
     }
+    if (!finite(id)) {
+      // Echoed as it is, it would make the answer invalid JSON (Infinity).
+      throw outOfRange("id");
+    }
     return id;
+  }
+
+  /**
+   * The JSON parser reads a number beyond a double's range (1e400) as Infinity, which would be
+   * bound as a parameter or compared as a limit without a word: refuse it, naming where it is.
+   */
+  private static void finiteNumbers(Object value, String path) {
+    if (value instanceof JsonObject o) {
+      for (var e : o) {
+        finiteNumbers(e.getValue(), path.isEmpty() ? e.getKey() : path + "." + e.getKey());
+      }
+    } else if (value instanceof JsonArray a) {
+      for (int i = 0; i < a.size(); i++) {
+        finiteNumbers(a.getValue(i), path + "[" + i + "]");
+      }
+    } else if (!finite(value)) {
+      throw outOfRange(path);
+    }
+  }
+
+  private static boolean finite(Object value) {
+    return !(value instanceof Double d && !Double.isFinite(d)) && !(value instanceof Float f && !Float.isFinite(f));
+  }
+
+  private static ProtocolException outOfRange(String path) {
+    return bad("'" + truncate(path) + "' is out of range: a number must lie within +/-" + Double.MAX_VALUE);
   }
 
   private static JsonObject parseObject(Buffer frame) {
@@ -242,11 +281,62 @@ public final class Codec {
     if (text.isBlank()) {
       throw bad("empty frame");
     }
+    Object value;
     try {
-      return new JsonObject(text);
-    } catch (DecodeException | ClassCastException e) {
-      throw bad("frame is not a JSON object");
+      value = Json.decodeValue(text);
+    } catch (DecodeException e) {
+      throw bad(notJson(e));
     }
+    if (!(value instanceof JsonObject json)) {
+      throw bad("frame is " + kind(value) + ", not an object");
+    }
+    return json;
+  }
+
+  /** Says why a frame did not parse, in the client's terms rather than the parser's. */
+  private static String notJson(DecodeException e) {
+    StreamReadConstraints limits = StreamReadConstraints.defaults();
+    if (e.getCause() instanceof StreamConstraintsException c) {
+      String m = String.valueOf(c.getOriginalMessage());
+      if (m.startsWith("Document nesting depth")) {
+        return "frame is nested too deeply: more than " + limits.getMaxNestingDepth()
+          + " levels of arrays and objects";
+      }
+      if (m.startsWith("Number value length")) {
+        return "frame has a number of more than " + limits.getMaxNumberLength() + " characters";
+      }
+      if (m.startsWith("String value length")) {
+        return "frame has a string of more than " + limits.getMaxStringLength() + " characters";
+      }
+      return "frame is over a JSON parser limit: " + truncate(m, MAX_PARSER_DETAIL);
+    }
+    if (e.getCause() instanceof JsonProcessingException p) {
+      // The original message, without the parser's "at [Source: ...]" suffix; the column instead.
+      String m = String.valueOf(p.getOriginalMessage()).replaceAll("\\s+", " ").trim();
+      JsonLocation at = p.getLocation();
+      return "frame is not valid JSON: " + truncate(m, MAX_PARSER_DETAIL)
+        + (at == null || at.getColumnNr() < 1 ? "" : " (column " + at.getColumnNr() + ")");
+    }
+    if ("Unexpected trailing token".equals(e.getMessage())) {
+      return "frame is not valid JSON: more than one value on the line";
+    }
+    return "frame is not valid JSON: " + truncate(String.valueOf(e.getMessage()), MAX_PARSER_DETAIL);
+  }
+
+  private static String kind(Object value) {
+    if (value instanceof JsonArray) {
+      return "a JSON array";
+    }
+    if (value instanceof String) {
+      return "a JSON string";
+    }
+    if (value instanceof Number) {
+      return "a JSON number";
+    }
+    if (value instanceof Boolean) {
+      return "a JSON boolean";
+    }
+    return "JSON null";
   }
 
   /** Encodes a response as one frame, terminator included. */
@@ -326,6 +416,10 @@ public final class Codec {
   }
 
   private static String truncate(String s) {
-    return s.length() <= 64 ? s : s.substring(0, 64) + "...";
+    return truncate(s, 64);
+  }
+
+  private static String truncate(String s, int max) {
+    return s.length() <= max ? s : s.substring(0, max) + "...";
   }
 }

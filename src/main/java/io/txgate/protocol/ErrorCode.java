@@ -7,7 +7,10 @@ import java.util.Locale;
  * PROTOCOL.md documents each one; the {@code retryable} flag is the default a response carries.
  */
 public enum ErrorCode {
-  /** Malformed JSON, invalid UTF-8, or a missing or ill-typed field. The connection stays open. */
+  /**
+   * Malformed JSON, invalid UTF-8, or a missing or ill-typed field; also a parameter count that does
+   * not match the statement's placeholders. Never logged above DEBUG. The connection stays open.
+   */
   BAD_REQUEST(false),
   /** The frame exceeded the configured maximum; the server answers, then closes the connection. */
   FRAME_TOO_LARGE(false),
@@ -38,7 +41,10 @@ public enum ErrorCode {
   RETRIES_EXHAUSTED(true),
   /** The server does not allow this request: raw SQL when {@code allowRawSql} is false. */
   FORBIDDEN(false),
-  /** A bug in txgate; the transaction was rolled back. */
+  /**
+   * A bug in txgate; the transaction was rolled back. The error carries a correlation id ({@code
+   * ref}, also in its message) that the server's one ERROR log line about it carries too.
+   */
   INTERNAL(false);
 
   private final boolean retryable;

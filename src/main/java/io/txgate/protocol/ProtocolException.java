@@ -13,6 +13,7 @@ public final class ProtocolException extends RuntimeException {
   private final String sqlState;
   private final Integer vendorCode;
   private final Integer step;
+  private final String ref;
 
   private ProtocolException(Builder b) {
     super(b.message, null, false, false);
@@ -22,6 +23,7 @@ public final class ProtocolException extends RuntimeException {
     this.sqlState = b.sqlState;
     this.vendorCode = b.vendorCode;
     this.step = b.step;
+    this.ref = b.ref;
   }
 
   public ProtocolException(ErrorCode code, String message) {
@@ -58,6 +60,14 @@ public final class ProtocolException extends RuntimeException {
     return step;
   }
 
+  /**
+   * For INTERNAL: the correlation id that the server's log line carries too, so that an operator
+   * can find the log entry a client reports; null otherwise.
+   */
+  public String ref() {
+    return ref;
+  }
+
   /** A copy that carries the given request id. */
   public ProtocolException withId(Object requestId) {
     return toBuilder().id(requestId).build();
@@ -70,7 +80,7 @@ public final class ProtocolException extends RuntimeException {
 
   private Builder toBuilder() {
     return new Builder(code, getMessage()).retryable(retryable).id(id)
-      .sql(sqlState, vendorCode).step(step);
+      .sql(sqlState, vendorCode).step(step).ref(ref);
   }
 
   /** Builds a {@link ProtocolException}; retryable defaults to the code's own default. */
@@ -82,6 +92,7 @@ public final class ProtocolException extends RuntimeException {
     private String sqlState;
     private Integer vendorCode;
     private Integer step;
+    private String ref;
 
     private Builder(ErrorCode code, String message) {
       this.code = code;
@@ -107,6 +118,12 @@ public final class ProtocolException extends RuntimeException {
 
     public Builder step(Integer index) {
       this.step = index;
+      return this;
+    }
+
+    /** The correlation id of an INTERNAL error, shared with its log line. */
+    public Builder ref(String value) {
+      this.ref = value;
       return this;
     }
 

@@ -5,7 +5,8 @@ import io.vertx.core.json.JsonObject;
 /**
  * One response line. Success: {@code {"id":1,"ok":true,"result":{...}}}. Failure:
  * {@code {"id":1,"ok":false,"error":{"code":"SQL_ERROR","message":"...","retryable":false,
- * "sqlState":"42S02","vendorCode":1146}}}.
+ * "sqlState":"42S02","vendorCode":1146}}}. An INTERNAL error also carries {@code "ref"}, the
+ * correlation id of the server's log line about it.
  */
 public record Response(Object id, boolean ok, JsonObject result, JsonObject error) {
 
@@ -26,6 +27,9 @@ public record Response(Object id, boolean ok, JsonObject result, JsonObject erro
     }
     if (e.step() != null) {
       error.put("step", e.step());
+    }
+    if (e.ref() != null) {
+      error.put("ref", e.ref());
     }
     return new Response(e.id(), false, null, error);
   }

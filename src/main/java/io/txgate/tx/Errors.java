@@ -8,6 +8,9 @@ import io.vertx.mysqlclient.MySQLException;
 import io.vertx.sqlclient.ClosedConnectionException;
 import java.io.IOException;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +35,16 @@ public final class Errors {
    * ER_CONNECTION_KILLED (MariaDB), 4031 ER_CLIENT_INTERACTION_TIMEOUT (MySQL 8).
    */
   static final Set<Integer> SERVER_GONE = Set.of(1053, 1040, 1203, 1927, 4031);
+
+  /**
+   * The MySQL client's own check that a request's parameters fit its statement, made after PREPARE
+   * told it how many placeholders there are (vertx-sql-client {@code ErrorMessageFactory
+   * .buildWhenArgumentsLengthNotMatched}, thrown by {@code MySQLPreparedStatement}). Only the text
+   * tells it apart from the client's real failures; ErrorsTest pins that text to the driver's.
+   */
+  private static final Pattern PARAM_COUNT = Pattern.compile(
+    "The number of parameters to execute should be consistent with the expected number of parameters"
+      + " = \\[(\\d+)] but the actual number is \\[(\\d+)]\\.");
 
   private Errors() {
   }
@@ -74,11 +87,47 @@ public final class Errors {
       // The pool's acquire timeout fails with a bare "Timeout".
       return new ProtocolException(ErrorCode.BUSY, "no database connection came free in time");
     }
+    ProtocolException mistake = clientMistake(t);
+    if (mistake != null) {
+      return mistake;
+    }
     if (isConnectionLoss(t) || t instanceof io.netty.channel.ConnectTimeoutException) {
       return new ProtocolException(ErrorCode.UNAVAILABLE, "database unavailable: " + describe(t));
     }
-    LOG.error("internal error", t);
-    return new ProtocolException(ErrorCode.INTERNAL, "internal error: " + t.getClass().getSimpleName());
+    return internal(t);
+  }
+
+  /**
+   * A failure the driver raises before anything reaches the database, because of what the client
+   * sent: BAD_REQUEST, logged at DEBUG only, since any client can cause it at will.
+   */
+  private static ProtocolException clientMistake(Throwable t) {
+    if (!(t instanceof VertxException) || t.getMessage() == null) {
+      return null;
+    }
+    Matcher m = PARAM_COUNT.matcher(t.getMessage());
+    if (!m.matches()) {
+      return null;
+    }
+    int placeholders = Integer.parseInt(m.group(1));
+    int sent = Integer.parseInt(m.group(2));
+    LOG.debug("parameter count mismatch: {} placeholder(s), {} parameter(s)", placeholders, sent);
+    return new ProtocolException(ErrorCode.BAD_REQUEST, "the statement has " + placeholders
+      + (placeholders == 1 ? " placeholder" : " placeholders") + " (?) but " + sent
+      + (sent == 1 ? " parameter was sent" : " parameters were sent"));
+  }
+
+  /**
+   * A bug: logged once, at ERROR, with a short random correlation id that the client's message
+   * and the error's {@code ref} field carry too, so an operator can find the log line a client
+   * reports. The stack trace stays in the log; the client sees only the exception's class.
+   */
+  private static ProtocolException internal(Throwable t) {
+    String ref = String.format(java.util.Locale.ROOT, "%08x", ThreadLocalRandom.current().nextInt());
+    LOG.error("internal error (ref {})", ref, t);
+    return ProtocolException.builder(ErrorCode.INTERNAL,
+        "internal error (ref " + ref + "): " + t.getClass().getSimpleName())
+      .ref(ref).build();
   }
 
   /**

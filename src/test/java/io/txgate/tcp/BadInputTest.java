@@ -3,6 +3,7 @@ package io.txgate.tcp;
 import static io.txgate.testsupport.WireClient.execute;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.txgate.testsupport.ServerLog;
 import io.txgate.testsupport.SharedServer;
 import io.txgate.testsupport.TestServer;
 import io.txgate.testsupport.WireClient;
@@ -81,6 +82,94 @@ class BadInputTest {
       assertError(c.read(), "five", "BAD_REQUEST");
       c.send("{\"id\":6,\"op\":\"batch\",\"steps\":\"SELECT 1\"}");
       assertError(c.read(), 6, "BAD_REQUEST");
+      assertStillServes(c);
+    }
+  }
+
+  @Test
+  void parameterCountMismatchIsBadRequestNamingBothCounts() throws Exception {
+    try (WireClient c = server.connect()) {
+      JsonObject[] answer = new JsonObject[1];
+      // A client's mistake must not reach the log at ERROR: any client could flood it.
+      String log = ServerLog.during(() -> answer[0] = c.call(execute(20, "SELECT ? + ?", 1)));
+      assertThat(log).doesNotContain("ERROR Errors").doesNotContain("internal error");
+      JsonObject r = answer[0];
+      assertError(r, 20, "BAD_REQUEST");
+      assertThat(r.getJsonObject("error").getString("message"))
+        .isEqualTo("the statement has 2 placeholders (?) but 1 parameter was sent");
+      r = c.call(execute(21, "SELECT 1", 1, 2));
+      assertError(r, 21, "BAD_REQUEST");
+      assertThat(r.getJsonObject("error").getString("message"))
+        .isEqualTo("the statement has 0 placeholders (?) but 2 parameters were sent");
+      // In a batch the failing step is named, and nothing of the batch is committed.
+      r = c.call(WireClient.batch(22, WireClient.step("SELECT ?", 1), WireClient.step("SELECT ?")));
+      assertError(r, 22, "BAD_REQUEST");
+      assertThat(r.getJsonObject("error").getInteger("step")).isEqualTo(1);
+      assertThat(r.getJsonObject("error").getString("message"))
+        .isEqualTo("the statement has 1 placeholder (?) but 0 parameters were sent");
+      assertStillServes(c);
+    }
+  }
+
+  @Test
+  void tooDeeplyNestedFrameIsBadRequestSayingSo() throws Exception {
+    try (WireClient c = server.connect()) {
+      c.send("{\"id\":23,\"op\":\"ping\",\"x\":" + "[".repeat(1001) + "]".repeat(1001) + "}");
+      JsonObject r = c.read();
+      assertError(r, null, "BAD_REQUEST");
+      assertThat(r.getJsonObject("error").getString("message"))
+        .isEqualTo("frame is nested too deeply: more than 1000 levels of arrays and objects");
+      assertStillServes(c);
+    }
+  }
+
+  @Test
+  void numberWithTooManyDigitsIsBadRequestSayingSo() throws Exception {
+    try (WireClient c = server.connect()) {
+      c.send("{\"id\":24,\"op\":\"execute\",\"sql\":\"SELECT ?\",\"params\":[" + "9".repeat(1001) + "]}");
+      JsonObject r = c.read();
+      assertError(r, null, "BAD_REQUEST");
+      assertThat(r.getJsonObject("error").getString("message"))
+        .isEqualTo("frame has a number of more than 1000 characters");
+      assertStillServes(c);
+    }
+  }
+
+  @Test
+  void numberBeyondTheRangeOfADoubleIsBadRequestNamingTheField() throws Exception {
+    try (WireClient c = server.connect()) {
+      c.send("{\"id\":25,\"op\":\"execute\",\"sql\":\"SELECT ?, ?\",\"params\":[1, -2e400]}");
+      JsonObject r = c.read();
+      assertError(r, 25, "BAD_REQUEST");
+      assertThat(r.getJsonObject("error").getString("message"))
+        .isEqualTo("'params[1]' is out of range: a number must lie within +/-1.7976931348623157E308");
+      // An id out of range cannot be echoed as JSON: the answer carries none, and is valid JSON.
+      c.send("{\"id\":1e999,\"op\":\"ping\"}");
+      r = c.read();
+      assertError(r, null, "BAD_REQUEST");
+      assertThat(r.getJsonObject("error").getString("message"))
+        .isEqualTo("'id' is out of range: a number must lie within +/-1.7976931348623157E308");
+      assertStillServes(c);
+    }
+  }
+
+  @Test
+  void frameThatIsNotAnObjectOrNotJsonIsBadRequestSayingWhy() throws Exception {
+    try (WireClient c = server.connect()) {
+      c.send("[{\"id\":26,\"op\":\"ping\"}]");
+      JsonObject r = c.read();
+      assertError(r, null, "BAD_REQUEST");
+      assertThat(r.getJsonObject("error").getString("message")).isEqualTo("frame is a JSON array, not an object");
+      c.send("{\"id\":27,\"op\":\"ping\"} {}");
+      r = c.read();
+      assertError(r, null, "BAD_REQUEST");
+      assertThat(r.getJsonObject("error").getString("message"))
+        .isEqualTo("frame is not valid JSON: more than one value on the line");
+      c.send("{\"id\":28,\"op\":nope}");
+      r = c.read();
+      assertError(r, null, "BAD_REQUEST");
+      assertThat(r.getJsonObject("error").getString("message"))
+        .matches("frame is not valid JSON: Unrecognized token 'nope'.* \\(column \\d+\\)");
       assertStillServes(c);
     }
   }

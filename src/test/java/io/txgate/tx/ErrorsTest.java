@@ -3,10 +3,14 @@ package io.txgate.tx;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.txgate.protocol.ErrorCode;
+import io.txgate.protocol.ProtocolException;
+import io.txgate.protocol.Response;
+import io.txgate.testsupport.ServerLog;
 import io.vertx.core.VertxException;
 import io.vertx.core.http.ConnectionPoolTooBusyException;
 import io.vertx.mysqlclient.MySQLException;
 import io.vertx.sqlclient.ClosedConnectionException;
+import io.vertx.sqlclient.impl.ErrorMessageFactory;
 import java.net.ConnectException;
 import org.junit.jupiter.api.Test;
 
@@ -37,5 +41,46 @@ class ErrorsTest {
     assertThat(Errors.translate(new ConnectException("Connection refused")).code()).isEqualTo(ErrorCode.UNAVAILABLE);
     assertThat(Errors.translate(ClosedConnectionException.INSTANCE).code()).isEqualTo(ErrorCode.UNAVAILABLE);
     assertThat(Errors.translate(new NullPointerException()).code()).isEqualTo(ErrorCode.INTERNAL);
+  }
+
+  @Test
+  void theDriversParameterCountMismatchIsTheClientsMistake() throws Exception {
+    // The exact exception the MySQL client fails a query with when the tuple does not fit the
+    // prepared statement (MySQLPreparedStatement.prepare / bindParameters).
+    ProtocolException[] translated = new ProtocolException[1];
+    String log = ServerLog.during(() -> translated[0] = Errors.translate(new VertxException(
+      ErrorMessageFactory.buildWhenArgumentsLengthNotMatched(2, 1), true)));
+    assertThat(log).doesNotContain("ERROR Errors");
+    ProtocolException e = translated[0];
+    assertThat(e.code()).isEqualTo(ErrorCode.BAD_REQUEST);
+    assertThat(e.getMessage()).isEqualTo("the statement has 2 placeholders (?) but 1 parameter was sent");
+    assertThat(e.ref()).isNull();
+    assertThat(Errors.translate(new VertxException(ErrorMessageFactory.buildWhenArgumentsLengthNotMatched(1, 0), true))
+      .getMessage()).isEqualTo("the statement has 1 placeholder (?) but 0 parameters were sent");
+  }
+
+  @Test
+  void anInternalErrorCarriesACorrelationIdInItsMessageAndItsOwnField() throws Exception {
+    ProtocolException[] translated = new ProtocolException[1];
+    String log = ServerLog.during(() -> translated[0] = Errors.translate(new NullPointerException("boom")));
+    ProtocolException e = translated[0];
+    assertThat(e.code()).isEqualTo(ErrorCode.INTERNAL);
+    assertThat(e.ref()).matches("[0-9a-f]{8}");
+    // Logged once, at ERROR, under the same id, with the stack trace.
+    assertThat(log.split("internal error \\(ref " + e.ref() + "\\)", -1)).hasSize(2);
+    assertThat(log).contains("ERROR Errors - internal error (ref " + e.ref() + ")")
+      .contains("java.lang.NullPointerException: boom");
+    assertThat(e.getMessage()).startsWith("internal error (ref " + e.ref() + "): NullPointerException");
+    assertThat(Errors.translate(new IllegalStateException()).ref()).isNotEqualTo(e.ref());
+    // The id survives the copies the request path makes, and reaches the wire.
+    ProtocolException copy = e.withId(7).atStep(1);
+    assertThat(copy.ref()).isEqualTo(e.ref());
+    assertThat(Response.failure(copy).error().getString("ref")).isEqualTo(e.ref());
+  }
+
+  @Test
+  void onlyInternalErrorsHaveAReference() {
+    assertThat(Response.failure(Errors.translate(new MySQLException("Duplicate entry 'x'", 1062, "23000")))
+      .error().containsKey("ref")).isFalse();
   }
 }
