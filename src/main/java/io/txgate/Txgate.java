@@ -3,9 +3,9 @@ package io.txgate;
 import io.txgate.admin.AdminVerticle;
 import io.txgate.admin.Monitor;
 import io.txgate.config.TxgateConfig;
+import io.txgate.db.DatabaseHealth;
 import io.txgate.db.DbLoop;
 import io.txgate.db.Pools;
-import io.txgate.db.ServerInfo;
 import io.txgate.metrics.Telemetry;
 import io.txgate.ops.Operations;
 import io.txgate.ops.OperationsLoader;
@@ -21,6 +21,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import java.nio.file.Path;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,17 +38,19 @@ public final class Txgate {
   private final TxgateConfig config;
   private final Sessions sessions;
   private final DbLoop db;
+  private final DatabaseHealth health;
   private final TxStats stats;
   private final String protocolDeployment;
   private final String adminDeployment;
   private final long expiryTimer;
 
-  private Txgate(Vertx vertx, TxgateConfig config, Sessions sessions, DbLoop db, TxStats stats,
-                 String protocolDeployment, String adminDeployment) {
+  private Txgate(Vertx vertx, TxgateConfig config, Sessions sessions, DbLoop db, DatabaseHealth health,
+                 TxStats stats, String protocolDeployment, String adminDeployment) {
     this.vertx = vertx;
     this.config = config;
     this.sessions = sessions;
     this.db = db;
+    this.health = health;
     this.stats = stats;
     this.protocolDeployment = protocolDeployment;
     this.adminDeployment = adminDeployment;
@@ -77,9 +80,12 @@ public final class Txgate {
       config.tx().retryBaseMs(), config.tx().retryMaxMs(), config.db().acquireTimeoutMs());
     return DbLoop.start(vertx, pool)
       .recover(t -> pool.close().transform(ignored -> Future.failedFuture(t)))
-      .compose(db -> db.call(p -> RequestKeys.ensureTable(p)
-          .compose(v -> ServerInfo.checkStatementBudget(p, config.db().poolSize(), config.db().statementCacheSize()))
-          .compose(v -> ServerInfo.isolation(p)))
+      .compose(db -> {
+        // Start-up work in the database is retried in the background until it succeeds: txgate
+        // listens even while the database is down, and /ready says when it is all in place.
+        DatabaseHealth health = new DatabaseHealth(vertx, db.context(), config.db(), telemetry.registry(),
+          List.of(new DatabaseHealth.StartupTask("requestKeys", RequestKeys.hint(), RequestKeys::ensureTable)));
+        return health.start().map(v -> health.isolation())
         .compose(dbIsolation -> {
           RequestHandler handler = new RequestHandler(
             new TransactionRunner(vertx, db, settings, dbIsolation, stats), operations,
@@ -92,14 +98,18 @@ public final class Txgate {
             return Future.succeededFuture(new String[] {protocolId, null});
           }
           Monitor monitor = new Monitor(config, sessions, pool, stats, telemetry, operations);
-          return vertx.deployVerticle(new AdminVerticle(config.admin(), monitor, telemetry.registry(), db))
+          return vertx.deployVerticle(new AdminVerticle(config.admin(), monitor, telemetry.registry(), health))
             .map(adminId -> new String[] {protocolId, adminId});
         })
-        .recover(t -> db.close().transform(ignored -> Future.failedFuture(t)))
+        .recover(t -> {
+          health.close();
+          return db.close().transform(ignored -> Future.failedFuture(t));
+        })
         .map(ids -> {
           LOG.info("{} named operation(s) from {}", operations.size(), config.tx().operationsFile());
-          return new Txgate(vertx, config, sessions, db, stats, ids[0], ids[1]);
-        }));
+          return new Txgate(vertx, config, sessions, db, health, stats, ids[0], ids[1]);
+        });
+      });
   }
 
   public TxgateConfig config() {
@@ -121,6 +131,14 @@ public final class Txgate {
   public Future<Void> stop() {
     vertx.cancelTimer(expiryTimer);
     Future<Void> admin = adminDeployment == null ? Future.succeededFuture() : vertx.undeploy(adminDeployment);
-    return admin.eventually(() -> vertx.undeploy(protocolDeployment)).eventually(db::close);
+    return admin.eventually(() -> vertx.undeploy(protocolDeployment)).eventually(() -> {
+      health.close();
+      return db.close();
+    });
+  }
+
+  /** The database's availability and the state of the start-up tasks. */
+  public DatabaseHealth health() {
+    return health;
   }
 }
