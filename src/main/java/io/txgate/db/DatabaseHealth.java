@@ -164,7 +164,9 @@ public final class DatabaseHealth {
     synchronized (this) {
       lastFailure = describe(t);
       if (++consecutiveFailures >= settings.failureThreshold() && !open) {
-        trip();
+        trip(consecutiveFailures + " consecutive connection failures");
+        // Probe at the open circuit's pace from now on, not at the next health check.
+        context.runOnContext(v -> probeSoon());
       }
     }
     return true;
@@ -225,11 +227,11 @@ public final class DatabaseHealth {
 
   // ---- the circuit; callers hold the monitor
 
-  private void trip() {
+  private void trip(String why) {
     open = true;
     openSinceMillis = System.currentTimeMillis();
-    LOG.warn("database unavailable after {} connection failure(s) ({}): circuit open, requests fail with"
-        + " UNAVAILABLE until a probe succeeds (every {} ms)", consecutiveFailures, lastFailure, settings.probeMs());
+    LOG.warn("database unavailable after {} ({}): circuit open, requests fail with UNAVAILABLE until a probe"
+        + " succeeds (every {} ms)", why, lastFailure, settings.probeMs());
   }
 
   private void reset() {
@@ -324,7 +326,7 @@ public final class DatabaseHealth {
           lastFailure = describe(ar.cause());
           if (!open) {
             // A probe is a deliberate, bounded test on a fresh connection: one failure is an outage.
-            trip();
+            trip("a failed probe");
           }
         }
         ready = pending.isEmpty();
@@ -371,6 +373,13 @@ public final class DatabaseHealth {
       nextTaskRunMillis = System.currentTimeMillis() + taskBackoffMs;
       taskBackoffMs = Math.min(TASK_BACKOFF_MAX_MS, taskBackoffMs * 2);
       return Future.succeededFuture();
+    }
+  }
+
+  private synchronized void probeSoon() {
+    if (!probeInFlight && !closed) {
+      vertx.cancelTimer(probeTimer);
+      schedule();
     }
   }
 
