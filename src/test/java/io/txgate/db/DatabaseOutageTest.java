@@ -68,7 +68,8 @@ class DatabaseOutageTest {
       }
       Thread.sleep(50);
     }
-    throw new AssertionError("/ready never answered " + status + " within " + WAIT_MS + " ms: " + seen);
+    throw new AssertionError("/ready never answered " + status + " within " + WAIT_MS + " ms, only "
+      + new java.util.TreeSet<>(seen));
   }
 
   private static String code(JsonObject answer) {
