@@ -118,7 +118,7 @@ class DatabaseOutageTest {
 
         proxy.freeze();
         List<Integer> seen = awaitReady(server, 503);
-        assertThat(seen).containsOnly(200, 503);
+        assertThat(seen).isSubsetOf(200, 503);
         // Probes keep timing out while it stays frozen: /ready keeps answering, and answering 503.
         for (int i = 0; i < 5; i++) {
           HttpResponse<String> r = ready(server);
@@ -128,7 +128,7 @@ class DatabaseOutageTest {
         }
 
         proxy.forward();
-        assertThat(awaitReady(server, 200)).containsOnly(503, 200);
+        assertThat(awaitReady(server, 200)).isSubsetOf(503, 200);
         try (WireClient c = server.connect()) {
           c.setTimeout((int) WAIT_MS);
           JsonObject r = c.call(execute(1, "SELECT 1"));
@@ -189,6 +189,8 @@ class DatabaseOutageTest {
       // Health checks far apart, so that only the failures reported here move the circuit.
       try (TestServer server = TestServer.start(settings(proxy).put(Keys.DB_HEALTH_CHECK_MS.env(), 600_000))) {
         DatabaseHealth health = server.txgate().health();
+        // Down, so that the probes started by the open circuit keep it open until the test says.
+        proxy.off();
         assertThat(health.recordFailure(new io.vertx.mysqlclient.MySQLException("dup", 1062, "23000"))).isFalse();
         assertThat(health.recordFailure(new io.vertx.mysqlclient.MySQLException("dup", 1062, "23000"))).isFalse();
         assertThat(health.isOpen()).isFalse();
@@ -198,7 +200,9 @@ class DatabaseOutageTest {
         assertThat(health.isOpen()).as("a success in between resets the count").isFalse();
         assertThat(health.recordFailure(new java.net.ConnectException("Connection refused"))).isTrue();
         assertThat(health.isOpen()).as("threshold 2 reached").isTrue();
-        // The database is up: the next probe closes it again.
+        assertThat(health.ready()).isFalse();
+        // The database is back: the next probe closes it again.
+        proxy.forward();
         TestServer.await(health.whenAvailable(WAIT_MS));
         assertThat(health.isOpen()).isFalse();
       }
