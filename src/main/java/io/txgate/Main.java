@@ -10,6 +10,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,16 +31,19 @@ public final class Main {
   public static void main(String[] args) {
     Telemetry telemetry = new Telemetry();
     Vertx vertx = telemetry.newVertx();
-    EmbeddedDatabase embedded = null;
+    // Registered before anything starts, so that whatever has started is stopped, in order, by the
+    // one hook: the embedded database registers none of its own (see EmbeddedDatabase).
+    AtomicReference<Txgate> txgate = new AtomicReference<>();
+    AtomicReference<EmbeddedDatabase> embedded = new AtomicReference<>();
+    Thread hook = new Thread(() -> shutdown(vertx, txgate.get(), embedded.get()), "txgate-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
     try {
       TxgateConfig config = await(ConfigLoader.load(vertx));
       if (!config.db().configured()) {
-        embedded = startEmbedded(vertx, config);
-        config = withUrl(config, embedded.url(EMBEDDED_DATABASE));
+        embedded.set(startEmbedded(vertx, config));
+        config = withUrl(config, embedded.get().url(EMBEDDED_DATABASE));
       }
-      Txgate txgate = await(Txgate.start(vertx, config, telemetry));
-      EmbeddedDatabase db = embedded;
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown(vertx, txgate, db), "txgate-shutdown"));
+      txgate.set(await(Txgate.start(vertx, config, telemetry)));
       TxgateConfig.Protocol p = config.protocol();
       LOG.info("txgate {} listening on {}:{} ({} instances, {} transport), database {}", Version.VERSION,
         p.host(), p.port(), p.instances(), vertx.isNativeTransportEnabled() ? "native epoll" : "NIO",
@@ -50,10 +54,7 @@ public final class Main {
       }
     } catch (Exception e) {
       LOG.error("txgate failed to start: {}", rootMessage(e));
-      vertx.close();
-      if (embedded != null) {
-        embedded.close();
-      }
+      // System.exit runs the hook, which closes Vert.x and stops the embedded database.
       System.exit(1);
     }
   }
@@ -72,14 +73,22 @@ public final class Main {
   private static TxgateConfig withUrl(TxgateConfig c, String url) {
     TxgateConfig.Db d = c.db();
     return new TxgateConfig(new TxgateConfig.Db(url, d.poolSize(), d.maxWaitQueue(), d.acquireTimeoutMs(),
-      d.connectTimeoutMs(), d.idleTimeoutSeconds(), d.resetAlways(), d.statementCacheSize()),
+      d.connectTimeoutMs(), d.idleTimeoutSeconds(), d.resetAlways(), d.statementCacheSize(), d.outage()),
       c.protocol(), c.tx(), c.admin(), c.embedded());
   }
 
-  private static void shutdown(Vertx vertx, Txgate txgate, EmbeddedDatabase embedded) {
+  /**
+   * The graceful stop, in the only safe order: txgate drains (requests in flight finish, then the
+   * pool closes), then Vert.x closes, then the embedded database stops, last, so that no request in
+   * flight loses its database. Either of {@code txgate} and {@code embedded} may be null (not
+   * started).
+   */
+  static void shutdown(Vertx vertx, Txgate txgate, EmbeddedDatabase embedded) {
     LOG.info("shutting down: finishing requests in flight");
     try {
-      await(txgate.stop());
+      if (txgate != null) {
+        await(txgate.stop());
+      }
       await(vertx.close());
     } catch (Exception e) {
       LOG.warn("shutdown: {}", rootMessage(e));

@@ -3,10 +3,10 @@ package io.txgate;
 import io.txgate.admin.AdminVerticle;
 import io.txgate.admin.Monitor;
 import io.txgate.config.TxgateConfig;
+import io.txgate.db.DatabaseHealth;
 import io.txgate.db.DbLoop;
 import io.txgate.db.DbSessions;
 import io.txgate.db.Pools;
-import io.txgate.db.ServerInfo;
 import io.txgate.metrics.Telemetry;
 import io.txgate.ops.Operations;
 import io.txgate.ops.OperationsLoader;
@@ -22,6 +22,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import java.nio.file.Path;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,18 +40,21 @@ public final class Txgate {
   private final Sessions sessions;
   private final DbLoop db;
   private final DbSessions dbSessions;
+  private final DatabaseHealth health;
   private final TxStats stats;
   private final String protocolDeployment;
   private final String adminDeployment;
   private final long expiryTimer;
 
   private Txgate(Vertx vertx, TxgateConfig config, Sessions sessions, DbLoop db, DbSessions dbSessions,
+                 DatabaseHealth health,
                  TxStats stats, String protocolDeployment, String adminDeployment) {
     this.vertx = vertx;
     this.config = config;
     this.sessions = sessions;
     this.db = db;
     this.dbSessions = dbSessions;
+    this.health = health;
     this.stats = stats;
     this.protocolDeployment = protocolDeployment;
     this.adminDeployment = adminDeployment;
@@ -82,15 +86,20 @@ public final class Txgate {
     TransactionRunner.Settings settings = new TransactionRunner.Settings(
       config.protocol().limits().maxResultRows(), config.db().resetAlways(), config.tx().isolation(),
       config.tx().retryBaseMs(), config.tx().retryMaxMs(), config.db().acquireTimeoutMs(),
-      config.tx().cancelGraceMs());
+      config.tx().cancelGraceMs(), config.db().outage().holdMs());
     return DbLoop.start(vertx, pool)
       .recover(t -> pool.close().transform(ignored -> Future.failedFuture(t)))
-      .compose(db -> db.call(p -> RequestKeys.ensureTable(p)
-          .compose(v -> ServerInfo.checkStatementBudget(p, config.db().poolSize(), config.db().statementCacheSize()))
-          .compose(v -> ServerInfo.isolation(p)))
-        .compose(dbIsolation -> {
+      .compose(db -> {
+        // Start-up work in the database is retried in the background until it succeeds: txgate
+        // listens even while the database is down, and /ready says when it is all in place.
+        DatabaseHealth health = new DatabaseHealth(vertx, db.context(), config.db(), telemetry.registry(),
+          List.of(new DatabaseHealth.StartupTask("requestKeys", RequestKeys.hint(), RequestKeys::ensureTable)));
+        return health.start()
+        .compose(v -> {
+          // Read per transaction: null (unknown, so every transaction sets its level) until the
+          // database has answered the probe, which may be long after start-up.
           RequestHandler handler = new RequestHandler(
-            new TransactionRunner(vertx, db, dbSessions, settings, () -> dbIsolation, stats), operations,
+            new TransactionRunner(vertx, db, dbSessions, health, settings, health::isolation, stats), operations,
             new Codec(config.protocol().limits()), config.tx(), telemetry);
           return vertx.deployVerticle(() -> new ProtocolVerticle(config, sessions, handler),
             new DeploymentOptions().setInstances(config.protocol().instances()));
@@ -100,14 +109,18 @@ public final class Txgate {
             return Future.succeededFuture(new String[] {protocolId, null});
           }
           Monitor monitor = new Monitor(config, sessions, pool, stats, telemetry, operations);
-          return vertx.deployVerticle(new AdminVerticle(config.admin(), monitor, telemetry.registry(), db))
+          return vertx.deployVerticle(new AdminVerticle(config.admin(), monitor, telemetry.registry(), health))
             .map(adminId -> new String[] {protocolId, adminId});
         })
-        .recover(t -> db.close().transform(ignored -> Future.failedFuture(t)))
+        .recover(t -> {
+          health.close();
+          return db.close().transform(ignored -> Future.failedFuture(t));
+        })
         .map(ids -> {
           LOG.info("{} named operation(s) from {}", operations.size(), config.tx().operationsFile());
-          return new Txgate(vertx, config, sessions, db, dbSessions, stats, ids[0], ids[1]);
-        }));
+          return new Txgate(vertx, config, sessions, db, dbSessions, health, stats, ids[0], ids[1]);
+        });
+      });
   }
 
   public TxgateConfig config() {
@@ -140,7 +153,10 @@ public final class Txgate {
     long graceMs = 2L * config.tx().cancelGraceMs();
     return admin.eventually(() -> vertx.undeploy(protocolDeployment))
       .eventually(() -> untilIdle(System.currentTimeMillis() + graceMs))
-      .eventually(db::close)
+      .eventually(() -> {
+        health.close();
+        return db.close();
+      })
       .eventually(dbSessions::close);
   }
 
@@ -150,5 +166,10 @@ public final class Txgate {
       return Future.succeededFuture();
     }
     return vertx.timer(20).compose(v -> untilIdle(deadline));
+  }
+
+  /** The database's availability and the state of the start-up tasks. */
+  public DatabaseHealth health() {
+    return health;
   }
 }

@@ -14,7 +14,7 @@ public record TxgateConfig(Db db, Protocol protocol, Tx tx, Admin admin, Embedde
 
   /** The database and its pool. {@code url} may hold a password: {@link #toString} hides it. */
   public record Db(String url, int poolSize, int maxWaitQueue, int acquireTimeoutMs, int connectTimeoutMs,
-                   int idleTimeoutSeconds, boolean resetAlways, int statementCacheSize) {
+                   int idleTimeoutSeconds, boolean resetAlways, int statementCacheSize, Outage outage) {
 
     /** Whether a database is configured; when not, txgate starts its embedded one. */
     public boolean configured() {
@@ -26,6 +26,18 @@ public record TxgateConfig(Db db, Protocol protocol, Tx tx, Admin admin, Embedde
       return "Db[url=" + DatabaseUrls.redact(url) + ", poolSize=" + poolSize + ", maxWaitQueue="
         + maxWaitQueue + ", acquireTimeoutMs=" + acquireTimeoutMs + "]";
     }
+  }
+
+  /**
+   * How txgate watches the database's availability (see {@code db.DatabaseHealth}).
+   *
+   * @param failureThreshold consecutive connection failures that open the circuit
+   * @param probeMs how often an open circuit probes the database
+   * @param healthCheckMs how often a closed circuit checks the database when nothing else does
+   * @param probeTimeoutMs the most one probe (connect, handshake, SELECT 1) may take
+   * @param holdMs how long a request waits for an open circuit to close before UNAVAILABLE (0: not at all)
+   */
+  public record Outage(int failureThreshold, int probeMs, int healthCheckMs, int probeTimeoutMs, int holdMs) {
   }
 
   /** The client-facing protocol server. */
@@ -90,7 +102,13 @@ public record TxgateConfig(Db db, Protocol protocol, Tx tx, Admin admin, Embedde
       Keys.DB_CONNECT_TIMEOUT_MS.integer(m, 1, 3_600_000),
       Keys.DB_IDLE_TIMEOUT_SECONDS.integer(m, 0, 86_400),
       Keys.DB_RESET_ALWAYS.bool(m),
-      Keys.DB_STATEMENT_CACHE_SIZE.integer(m, 0, 4096));
+      Keys.DB_STATEMENT_CACHE_SIZE.integer(m, 0, 4096),
+      new Outage(
+        Keys.DB_CIRCUIT_FAILURE_THRESHOLD.integer(m, 1, 1_000_000),
+        Keys.DB_CIRCUIT_PROBE_MS.integer(m, 10, 600_000),
+        Keys.DB_HEALTH_CHECK_MS.integer(m, 10, 600_000),
+        Keys.DB_PROBE_TIMEOUT_MS.integer(m, 10, 600_000),
+        Keys.DB_OUTAGE_HOLD_MS.integer(m, 0, 600_000)));
     if (db.configured()) {
       DatabaseUrls.check(db.url());
     }

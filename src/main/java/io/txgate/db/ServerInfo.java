@@ -2,11 +2,14 @@ package io.txgate.db;
 
 import io.txgate.protocol.Isolation;
 import io.vertx.core.Future;
-import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Facts about the database server that txgate adapts to, read once at start-up. */
+/**
+ * Facts about the database server that txgate adapts to, read once at start-up. Each fails when
+ * the database cannot answer; {@link DatabaseHealth} runs them again until they succeed.
+ */
 public final class ServerInfo {
 
   private static final Logger LOG = LoggerFactory.getLogger(ServerInfo.class);
@@ -15,20 +18,13 @@ public final class ServerInfo {
   }
 
   /**
-   * The isolation level new connections start with; null when it cannot be read (the database is
-   * down at start-up), in which case every transaction states its level explicitly.
-   * {@code transaction_isolation} is MySQL 8's and MariaDB 11.1's name, {@code tx_isolation} the
-   * older one.
+   * The isolation level new connections start with. {@code transaction_isolation} is MySQL 8's and
+   * MariaDB 11.1's name, {@code tx_isolation} the older one.
    */
-  public static Future<Isolation> isolation(Pool pool) {
-    return pool.query("SELECT @@GLOBAL.transaction_isolation").execute()
-      .recover(t -> pool.query("SELECT @@GLOBAL.tx_isolation").execute())
-      .map(rows -> Isolation.fromServer(rows.iterator().next().getString(0)))
-      .recover(t -> {
-        LOG.warn("cannot read the database's default isolation level ({}); every transaction will set its own",
-          t.getMessage());
-        return Future.succeededFuture(null);
-      });
+  public static Future<Isolation> isolation(SqlClient client) {
+    return client.query("SELECT @@GLOBAL.transaction_isolation").execute()
+      .recover(t -> client.query("SELECT @@GLOBAL.tx_isolation").execute())
+      .map(rows -> Isolation.fromServer(rows.iterator().next().getString(0)));
   }
 
   /**
@@ -36,11 +32,11 @@ public final class ServerInfo {
    * {@code max_prepared_stmt_count}, shared with every other client of the database; past it,
    * PREPARE fails with error 1461 and requests get SQL_ERROR.
    */
-  public static Future<Void> checkStatementBudget(Pool pool, int poolSize, int cacheSize) {
+  public static Future<Void> checkStatementBudget(SqlClient client, int poolSize, int cacheSize) {
     if (cacheSize == 0) {
       return Future.succeededFuture();
     }
-    return pool.query("SELECT @@GLOBAL.max_prepared_stmt_count").execute()
+    return client.query("SELECT @@GLOBAL.max_prepared_stmt_count").execute()
       .map(rows -> {
         long limit = rows.iterator().next().getLong(0);
         long wanted = (long) poolSize * cacheSize;
@@ -49,7 +45,6 @@ public final class ServerInfo {
             + " server's max_prepared_stmt_count ({}): lower db.statementCacheSize", wanted, limit);
         }
         return (Void) null;
-      })
-      .recover(t -> Future.succeededFuture());
+      });
   }
 }

@@ -140,9 +140,11 @@ public final class ClientSession {
     Request request;
     try {
       request = codec.decodeRequest(frame);
-    } catch (ProtocolException e) {
-      handler.record("invalid", started, e.code().name());
-      return Future.succeededFuture(Response.failure(e));
+    } catch (RuntimeException e) {
+      // Never leave a frame unanswered: a decoding bug is INTERNAL, with a logged reference.
+      ProtocolException p = io.txgate.tx.Errors.translate(e);
+      handler.record("invalid", started, p.code().name());
+      return Future.succeededFuture(Response.failure(p));
     }
     inFlight = new InFlight(request, System.currentTimeMillis());
     stop = new StopSignal();

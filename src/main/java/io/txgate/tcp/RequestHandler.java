@@ -52,7 +52,9 @@ public final class RequestHandler {
     Future<JsonObject> result;
     try {
       result = dispatch(request, session);
-    } catch (ProtocolException e) {
+    } catch (RuntimeException e) {
+      // A client's mistake (ProtocolException) or a bug: either way the frame gets its answer
+      // (Errors.translate turns a bug into INTERNAL with a reference that is logged once).
       result = Future.failedFuture(e);
     }
     return result.transform(ar -> {

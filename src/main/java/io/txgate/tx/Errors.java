@@ -37,6 +37,13 @@ public final class Errors {
   static final Set<Integer> SERVER_GONE = Set.of(1053, 1040, 1203, 1927, 4031);
 
   /**
+   * The server's own statement time limit, which backs up the request deadline: 1969
+   * ER_STATEMENT_TIMEOUT (MariaDB max_statement_time), 3024 ER_QUERY_TIMEOUT (MySQL
+   * max_execution_time).
+   */
+  static final Set<Integer> STATEMENT_TIME_LIMIT = Set.of(1969, 3024);
+
+  /**
    * The MySQL client's own check that a request's parameters fit its statement, made after PREPARE
    * told it how many placeholders there are (vertx-sql-client {@code ErrorMessageFactory
    * .buildWhenArgumentsLengthNotMatched}, thrown by {@code MySQLPreparedStatement}). Only the text
@@ -73,6 +80,12 @@ public final class Errors {
     if (t instanceof MySQLException m) {
       if (SERVER_GONE.contains(m.getErrorCode())) {
         return ProtocolException.builder(ErrorCode.UNAVAILABLE, "database unavailable: " + serverMessage(m))
+          .sql(m.getSqlState(), m.getErrorCode()).build();
+      }
+      if (STATEMENT_TIME_LIMIT.contains(m.getErrorCode())) {
+        return ProtocolException.builder(ErrorCode.TIMEOUT, "the database stopped the statement at its time limit"
+            + " (the request deadline plus twice tx.cancelGraceMs); the transaction was rolled back: "
+            + serverMessage(m))
           .sql(m.getSqlState(), m.getErrorCode()).build();
       }
       return ProtocolException.builder(ErrorCode.SQL_ERROR, serverMessage(m))

@@ -2,9 +2,8 @@ package io.txgate.tx;
 
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The exactly-once key store: a table txgate owns, written in the same transaction as the work.
@@ -15,8 +14,6 @@ import org.slf4j.LoggerFactory;
  * the key and does the work. Either way the work happens once.
  */
 public final class RequestKeys {
-
-  private static final Logger LOG = LoggerFactory.getLogger(RequestKeys.class);
 
   public static final String TABLE = "txgate_request_keys";
 
@@ -38,13 +35,17 @@ public final class RequestKeys {
   private RequestKeys() {
   }
 
-  /** Creates the table when it is missing. A failure is logged with the DDL, not fatal. */
-  public static Future<Void> ensureTable(Pool pool) {
-    return pool.query(DDL).execute().<Void>mapEmpty().recover(t -> {
-      LOG.error("cannot create the request key table ({}); requests with a requestKey will fail until"
-        + " it exists. Create it with: {}", t.getMessage(), DDL);
-      return Future.succeededFuture();
-    });
+  /**
+   * Creates the table when it is missing. A failure fails the future: txgate retries it in the
+   * background and is not ready until it succeeds (see {@code db.DatabaseHealth}).
+   */
+  public static Future<Void> ensureTable(SqlClient client) {
+    return client.query(DDL).execute().mapEmpty();
+  }
+
+  /** What an operator can do when {@link #ensureTable} keeps failing. */
+  public static String hint() {
+    return "Requests with a requestKey fail until the table exists; create it with: " + DDL;
   }
 
   /** Deletes keys older than the retention, 1,000 rows per statement so locks stay short. */

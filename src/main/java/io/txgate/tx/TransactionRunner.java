@@ -1,5 +1,6 @@
 package io.txgate.tx;
 
+import io.txgate.db.DatabaseHealth;
 import io.txgate.db.DbLoop;
 import io.txgate.db.DbSessions;
 import io.txgate.protocol.ErrorCode;
@@ -37,22 +38,25 @@ public final class TransactionRunner {
 
   /** Server-wide settings of the runner. */
   public record Settings(int maxResultRows, boolean resetAlways, Isolation defaultIsolation,
-                         int retryBaseMs, int retryMaxMs, int acquireTimeoutMs, int cancelGraceMs) {
+                         int retryBaseMs, int retryMaxMs, int acquireTimeoutMs, int cancelGraceMs,
+                         int outageHoldMs) {
   }
 
   private final Vertx vertx;
   private final DbLoop db;
   private final DbSessions sessions;
+  private final DatabaseHealth health;
   private final Settings settings;
   /** The level pooled connections start with, as probed; null while unknown. */
   private final Supplier<Isolation> databaseIsolation;
   private final TxStats stats;
 
-  public TransactionRunner(Vertx vertx, DbLoop db, DbSessions sessions, Settings settings,
+  public TransactionRunner(Vertx vertx, DbLoop db, DbSessions sessions, DatabaseHealth health, Settings settings,
                            Supplier<Isolation> databaseIsolation, TxStats stats) {
     this.vertx = vertx;
     this.db = db;
     this.sessions = sessions;
+    this.health = health;
     this.settings = settings;
     this.databaseIsolation = databaseIsolation;
     this.stats = stats;
@@ -157,9 +161,25 @@ public final class TransactionRunner {
       }
     });
     result.future().onFailure(t -> stats.waiting.decrementAndGet());
+    // While the circuit is open (the database unreachable), fail at once, or hold the request for
+    // db.outageHoldMs in case the database comes back, rather than queue for a connection that
+    // cannot be made.
+    health.whenAvailable(settings.outageHoldMs()).onComplete(available -> {
+      if (available.failed()) {
+        vertx.cancelTimer(timer);
+        result.tryFail(available.cause());
+      } else if (!result.future().isComplete()) {
+        borrow(result, timer, t0);
+      }
+    });
+    return result.future();
+  }
+
+  private void borrow(Promise<SqlConnection> result, long timer, long t0) {
     db.pool().getConnection().onComplete(ar -> {
       vertx.cancelTimer(timer);
       if (ar.succeeded()) {
+        health.recordSuccess();
         if (result.tryComplete(ar.result())) {
           stats.waiting.decrementAndGet();
           stats.poolWait.record(System.nanoTime() - t0, java.util.concurrent.TimeUnit.NANOSECONDS);
@@ -170,12 +190,12 @@ public final class TransactionRunner {
         }
         return;
       }
+      health.recordFailure(ar.cause());
       if (result.tryFail(Errors.translate(ar.cause()))
           && ar.cause() instanceof io.vertx.core.http.ConnectionPoolTooBusyException) {
         stats.acquireRejected.increment();
       }
     });
-    return result.future();
   }
 
   /** Full jitter: uniformly random in [1, min(max, base * 2^(n-1))] milliseconds. */
