@@ -57,19 +57,21 @@ public final class DbSessions {
    */
   public void onConnect(SqlConnection conn) {
     ServerStatus status = attach(conn);
-    conn.query("SELECT CONNECTION_ID(), VERSION()").execute()
-      .compose(rows -> {
-        var row = rows.iterator().next();
-        status.connectionId = row.getLong(0);
-        status.mariadb = row.getString(1).toLowerCase(Locale.ROOT).contains("mariadb");
-        return applySettings(conn);
-      })
-      .onComplete(ar -> {
-        if (ar.failed()) {
-          LOG.warn("preparing a new database connection: {}", ar.cause().getMessage());
-        }
-        conn.close();
+    // The flavour comes from the handshake; the id query and the setting travel together, one
+    // round trip for a new connection.
+    status.mariadb = conn.databaseMetadata().productName().toLowerCase(Locale.ROOT).contains("mariadb");
+    Future<Void> id = conn.query("SELECT CONNECTION_ID()").execute()
+      .map(rows -> {
+        status.connectionId = rows.iterator().next().getLong(0);
+        return null;
       });
+    Future<Void> settings = applySettings(conn);
+    Future.join(id, settings).onComplete(ar -> {
+      if (ar.failed()) {
+        LOG.warn("preparing a new database connection: {}", ar.cause().getMessage());
+      }
+      conn.close();
+    });
   }
 
   /**

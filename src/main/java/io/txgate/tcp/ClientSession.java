@@ -43,6 +43,8 @@ public final class ClientSession {
   private volatile String clientName;
   /** The request being run, for operators: op, SQL or operation name, start time; null when idle. */
   private volatile InFlight inFlight;
+  /** An operator killed the session: the connection closes with no further answer on it. */
+  private volatile boolean killed;
   /** The stop signal of the request in flight (a fresh one per request); raised by a kill or a close. */
   private volatile StopSignal stop = new StopSignal();
   private volatile long requests;
@@ -158,7 +160,7 @@ public final class ClientSession {
       errors++;
     }
     lastActivity = System.currentTimeMillis();
-    if (closed) {
+    if (closed || killed) {
       return;
     }
     Buffer out = Codec.encodeResponse(response);
@@ -238,6 +240,7 @@ public final class ClientSession {
    * QUERY), its transaction rolls back, and the connection closes.
    */
   public Future<Void> kill() {
+    killed = true;
     stop.stop(StopSignal.Reason.KILLED);
     return socket.close();
   }

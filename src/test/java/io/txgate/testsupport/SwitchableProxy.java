@@ -20,7 +20,7 @@ public final class SwitchableProxy implements AutoCloseable {
   private final NetClient client = vertx.createNetClient();
   private final MySQLConnectOptions target = io.txgate.config.DatabaseUrls.parse(TestDatabase.url());
   private final List<NetSocket> sockets = new ArrayList<>();
-  private final int port = TestServer.freePort();
+  private final int port = TestServer.stablePort();
   private final String database;
   private NetServer server;
   private volatile boolean frozen;

@@ -114,6 +114,28 @@ public final class TestServer implements AutoCloseable {
     }
   }
 
+  /**
+   * A free port below the kernel's ephemeral range (net.ipv4.ip_local_port_range, 32768 and up by
+   * default), for a server that goes away and must listen on the same port again. A port from the
+   * ephemeral range can be taken meanwhile as the source port of an outgoing connection, and a
+   * client retrying a connect to 127.0.0.1 on it can even connect to itself (TCP simultaneous
+   * open) and keep it, so the server's restart fails with "Address already in use".
+   */
+  public static int stablePort() {
+    java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+    for (int i = 0; i < 1000; i++) {
+      int candidate = random.nextInt(20_000, 32_000);
+      try (ServerSocket s = new ServerSocket()) {
+        s.setReuseAddress(true);
+        s.bind(new java.net.InetSocketAddress("127.0.0.1", candidate));
+        return candidate;
+      } catch (IOException taken) {
+        // try another
+      }
+    }
+    throw new IllegalStateException("no free port between 20000 and 32000");
+  }
+
   public static int freePort() {
     try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();
