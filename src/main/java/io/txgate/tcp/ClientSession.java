@@ -290,7 +290,9 @@ public final class ClientSession {
     vertx.setTimer(graceMs, t -> {
       if (!closed && socket instanceof NetSocketInternal internal) {
         LOG.debug("session {} ({}): the client reads nothing, dropping the connection", id, remoteHost);
-        internal.channelHandlerContext().channel().close();
+        // The context's close starts below Vert.x's own handler, which would turn a channel close
+        // back into the graceful one that waits for the flush.
+        internal.channelHandlerContext().close();
       }
     });
   }
