@@ -6,6 +6,7 @@ import io.txgate.config.TxgateConfig;
 import io.txgate.db.EmbeddedDatabase;
 import io.txgate.db.SchemaLoader;
 import io.txgate.metrics.Telemetry;
+import io.txgate.tcp.FileLimits;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
@@ -39,6 +40,7 @@ public final class Main {
     Runtime.getRuntime().addShutdownHook(hook);
     try {
       TxgateConfig config = await(ConfigLoader.load(vertx));
+      FileLimits.check(config.protocol().maxConnections(), config.db().poolSize());
       if (!config.db().configured()) {
         embedded.set(startEmbedded(vertx, config));
         config = withUrl(config, embedded.get().url(EMBEDDED_DATABASE));

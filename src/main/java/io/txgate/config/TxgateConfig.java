@@ -40,9 +40,19 @@ public record TxgateConfig(Db db, Protocol protocol, Tx tx, Admin admin, Embedde
   public record Outage(int failureThreshold, int probeMs, int healthCheckMs, int probeTimeoutMs, int holdMs) {
   }
 
-  /** The client-facing protocol server. */
+  /**
+   * The client-facing protocol server.
+   *
+   * @param maxConnections open client connections, all addresses together
+   * @param maxConnectionsPerAddress open client connections from one remote IP address (0: no cap)
+   * @param idleTimeoutSeconds a connection with no request running and no partial frame is closed
+   *     after this long (0: never)
+   * @param frameTimeoutMs a frame must be complete this long after the server began reading it, else
+   *     the connection is answered BAD_REQUEST and closed (0: no limit)
+   */
   public record Protocol(String host, int port, int instances, Limits limits, int maxConnections,
-                         int idleTimeoutSeconds, int shutdownGraceSeconds) {
+                         int maxConnectionsPerAddress, int idleTimeoutSeconds, int frameTimeoutMs,
+                         int shutdownGraceSeconds) {
   }
 
   /**
@@ -123,7 +133,9 @@ public record TxgateConfig(Db db, Protocol protocol, Tx tx, Admin admin, Embedde
         65_535,
         Keys.MAX_RESULT_ROWS.integer(m, 1, 100_000_000)),
       Keys.MAX_CONNECTIONS.integer(m, 1, 1_000_000),
+      Keys.MAX_CONNECTIONS_PER_ADDRESS.integer(m, 0, 1_000_000),
       Keys.IDLE_TIMEOUT_SECONDS.integer(m, 0, 86_400),
+      Keys.FRAME_TIMEOUT_MS.integer(m, 0, 3_600_000),
       Keys.SHUTDOWN_GRACE_SECONDS.integer(m, 0, 3600));
     Isolation isolation;
     try {

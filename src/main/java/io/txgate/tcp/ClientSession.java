@@ -8,7 +8,9 @@ import io.txgate.protocol.Request;
 import io.txgate.protocol.Response;
 import io.txgate.tx.StopSignal;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.net.NetSocket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,6 +23,9 @@ import org.slf4j.LoggerFactory;
  * #READ_HIGH_WATER} unread bytes are buffered before the socket stops reading, so neither a flood
  * of requests nor a client that never reads its responses can grow the server's memory.
  *
+ * <p>Slow and idle clients: a frame must arrive within the frame timeout once begun, and a session
+ * with nothing running and nothing pending is closed after the idle timeout ({@link SessionTimeouts}).
+ *
  * <p>Everything here runs on the connection's event loop; no field needs synchronisation except
  * the counters the admin console reads from other threads.
  */
@@ -31,12 +36,20 @@ public final class ClientSession {
   /** Buffered, not yet decoded bytes above which reading pauses while the session is busy. */
   static final int READ_HIGH_WATER = 64 * 1024;
 
+  /** How long a connection closed for a timeout may take to flush its last bytes before it is dropped. */
+  static final long CLOSE_GRACE_MS = 10_000;
+
   private final String id;
   private final NetSocket socket;
   private final FrameDecoder decoder;
   private final Codec codec;
   private final RequestHandler handler;
   private final Sessions sessions;
+  /** The client's IP address, kept from the start: the per-address count is released by it. */
+  private final String remoteHost;
+  private final Vertx vertx;
+  private final long frameTimeoutMs;
+  private final SessionTimeouts timeouts;
   private final long connectedAt = System.currentTimeMillis();
 
   private final String instance;
@@ -76,7 +89,7 @@ public final class ClientSession {
   }
 
   ClientSession(String id, NetSocket socket, Codec codec, RequestHandler handler, Sessions sessions,
-                String instance) {
+                String instance, Vertx vertx, long frameTimeoutMs, long idleTimeoutMs) {
     this.id = id;
     this.instance = instance;
     this.socket = socket;
@@ -84,6 +97,10 @@ public final class ClientSession {
     this.codec = codec;
     this.handler = handler;
     this.sessions = sessions;
+    this.remoteHost = hostOf(socket);
+    this.vertx = vertx;
+    this.frameTimeoutMs = frameTimeoutMs;
+    this.timeouts = new SessionTimeouts(vertx, frameTimeoutMs, idleTimeoutMs, this::frameTimedOut, this::idleTimedOut);
   }
 
   void start() {
@@ -93,6 +110,7 @@ public final class ClientSession {
     socket.closeHandler(v -> onClosed());
     socket.exceptionHandler(t -> LOG.debug("session {}: {}", id, t.toString()));
     socket.shutdownHandler(v -> shutdown());
+    timeouts.start();
   }
 
   private void onData(Buffer data) {
@@ -104,6 +122,7 @@ public final class ClientSession {
 
   /** Runs buffered frames until one is in flight, the write queue is full or nothing is left. */
   private void pump() {
+    boolean partialFrame = false;
     while (!busy && !draining && !closed && !socket.writeQueueFull()) {
       Buffer frame;
       try {
@@ -116,8 +135,10 @@ public final class ClientSession {
         return;
       }
       if (frame == null) {
+        partialFrame = decoder.buffered() > 0;
         break;
       }
+      timeouts.frameCompleted();
       busy = true;
       Future<Response> response = dispatch(frame);
       if (response.isComplete()) {
@@ -131,6 +152,7 @@ public final class ClientSession {
       }
     }
     flowControl();
+    timeouts.update(busy, partialFrame);
     if (draining && !busy && !closed) {
       finishDrain();
     }
@@ -226,6 +248,7 @@ public final class ClientSession {
 
   private void onClosed() {
     closed = true;
+    timeouts.stop();
     sessions.remove(this);
     // Nobody is left to read the answer: the request in flight stops and rolls back rather than
     // holding its database connection and locks. Past the shutdown grace period, the server
@@ -233,6 +256,69 @@ public final class ClientSession {
     if (busy) {
       stop.stop(draining ? StopSignal.Reason.SHUTDOWN : StopSignal.Reason.CLIENT_GONE);
     }
+  }
+
+  /**
+   * A frame began arriving more than the frame timeout ago and is still incomplete (the bytes come
+   * too slowly, or the rest never comes): the client is told, and the connection closes, since the
+   * server can no longer tell what the bytes already received belong to.
+   */
+  private void frameTimedOut() {
+    if (busy || draining || closed || ended) {
+      return;
+    }
+    LOG.debug("session {} ({}): frame not completed within {} ms, closing", id, remoteHost, frameTimeoutMs);
+    stopReading();
+    requests++;
+    handler.record("invalid", System.nanoTime(), ErrorCode.BAD_REQUEST.name());
+    reply(Response.failure(new ProtocolException(ErrorCode.BAD_REQUEST,
+      "frame not completed within " + frameTimeoutMs + " ms")));
+    endWithin(CLOSE_GRACE_MS);
+  }
+
+  /** Nothing ran and nothing arrived for the idle timeout: the slot goes to someone else. */
+  private void idleTimedOut() {
+    if (busy || draining || closed || ended) {
+      return;
+    }
+    LOG.debug("session {} ({}): idle, closing", id, remoteHost);
+    stopReading();
+    endWithin(CLOSE_GRACE_MS);
+  }
+
+  private void stopReading() {
+    draining = true;
+    socket.pause();
+    readPaused = true;
+  }
+
+  /**
+   * Closes after what is queued is written, or at the latest after {@code graceMs}: a client that
+   * reads nothing would otherwise keep the connection (and its slot) open forever, since a graceful
+   * close waits for the write queue to drain.
+   */
+  private void endWithin(long graceMs) {
+    end();
+    vertx.setTimer(graceMs, t -> {
+      if (!closed && socket instanceof NetSocketInternal internal) {
+        LOG.debug("session {} ({}): the client reads nothing, dropping the connection", id, remoteHost);
+        // The context's close starts below Vert.x's own handler, which would turn a channel close
+        // back into the graceful one that waits for the flush.
+        internal.channelHandlerContext().close();
+      }
+    });
+  }
+
+  /** The remote IP address of a connection, without the port: the key of the per-address cap. */
+  static String hostOf(NetSocket socket) {
+    io.vertx.core.net.SocketAddress address = socket.remoteAddress();
+    String host = address == null ? null : address.hostAddress();
+    return host == null ? "unknown" : host;
+  }
+
+  /** The client's IP address, without the port. */
+  String remoteHost() {
+    return remoteHost;
   }
 
   /**

@@ -39,9 +39,9 @@ public final class ProtocolVerticle extends VerticleBase {
     server = vertx.createNetServer(new NetServerOptions()
       .setHost(p.host())
       .setPort(p.port())
-      .setTcpNoDelay(true)
-      .setIdleTimeout(p.idleTimeoutSeconds())
-      .setIdleTimeoutUnit(TimeUnit.SECONDS));
+      // No NetServerOptions idle timeout: it counts socket I/O only and would close a connection
+      // whose request waits on a long statement. ClientSession keeps its own idle clock.
+      .setTcpNoDelay(true));
     server.connectHandler(this::accept);
     return server.listen();
   }
@@ -55,7 +55,15 @@ public final class ProtocolVerticle extends VerticleBase {
       refuse(socket, ErrorCode.BUSY, "too many connections: the limit is " + config.protocol().maxConnections());
       return;
     }
-    new ClientSession(sessions.newId(), socket, handler.codec(), handler, sessions, instanceName).start();
+    String host = ClientSession.hostOf(socket);
+    int perAddress = config.protocol().maxConnectionsPerAddress();
+    if (!sessions.admit(host, perAddress)) {
+      refuse(socket, ErrorCode.BUSY, "too many connections from " + host + ": the limit is " + perAddress + " per address");
+      return;
+    }
+    // From here the session owns the address slot and gives it back when it closes.
+    new ClientSession(sessions.newId(), socket, handler.codec(), handler, sessions, instanceName, vertx,
+      config.protocol().frameTimeoutMs(), config.protocol().idleTimeoutSeconds() * 1000L).start();
   }
 
   private static void refuse(NetSocket socket, ErrorCode code, String message) {
