@@ -114,6 +114,7 @@ final class Bank {
       request.put("id", id);
       long epoch = outages.epoch();
       boolean downAtSend = outages.down();
+      String outageAtSend = outages.current();
       long start = System.nanoTime();
       boolean sent = false;
       try {
@@ -137,8 +138,8 @@ final class Bank {
       } catch (SocketTimeoutException e) {
         long millis = (System.nanoTime() - start) / 1_000_000;
         unanswered.incrementAndGet();
-        violation("UNANSWERED after " + millis + " ms: " + what + " " + request.encode() + " (sent "
-          + (downAtSend ? "during an outage" : "while healthy") + ", outage " + outages.current() + ")");
+        violation("UNANSWERED after " + millis + " ms: " + what + " (request id " + id + "; at send: "
+          + outageAtSend + ", now: " + outages.current() + ")");
         reset();
         return new Outcome(Kind.UNANSWERED, null, millis);
       } catch (IOException e) {

@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
  */
 class FaultBankTest {
 
-  private static final int CYCLES = Integer.getInteger("faults.cycles", 3);
+  private static final int CYCLES = Integer.getInteger("faults.cycles", 2);
   private static final int TRANSFER_CLIENTS = Integer.getInteger("faults.transferClients", 16);
   private static final int READERS = Integer.getInteger("faults.readers", 8);
   private static final long HEALTHY_MILLIS = Long.getLong("faults.healthyMillis", 2_000);
