@@ -45,6 +45,11 @@ final class Bank {
   /** Codes a client may see while the database or txgate is faulted; nothing else is acceptable. */
   static final Set<String> ALLOWED_CODES =
     Set.of("TIMEOUT", "UNAVAILABLE", "BUSY", "COMMIT_UNKNOWN", "RETRIES_EXHAUSTED", "CONFLICT");
+  /**
+   * Answers after which the transfer may or may not have been applied: a deadline can pass while
+   * COMMIT is on its way, so TIMEOUT is settled by a resend as well rather than taken as "not applied".
+   */
+  private static final Set<String> AMBIGUOUS = Set.of("COMMIT_UNKNOWN", "TIMEOUT");
   /** Answers to a resend that do not settle whether an earlier send was applied. */
   private static final Set<String> UNSETTLED = Set.of("COMMIT_UNKNOWN", "TIMEOUT", "UNAVAILABLE", "BUSY");
 
@@ -74,7 +79,9 @@ final class Bank {
   final Map<String, LongAdder> readErrors = new ConcurrentHashMap<>();
   final AtomicLong unanswered = new AtomicLong();
   final AtomicLong tornReads = new AtomicLong();
-  final List<String> violations = Collections.synchronizedList(new ArrayList<>());
+  private final List<String> violations = Collections.synchronizedList(new ArrayList<>());
+  private final List<String> unansweredSamples = Collections.synchronizedList(new ArrayList<>());
+  private final List<String> tornSamples = Collections.synchronizedList(new ArrayList<>());
   private final List<String> tornTags = Collections.synchronizedList(new ArrayList<>());
 
   Bank(FaultDatabase db, IntSupplier port, int timeoutMs, int cancelGraceMs) {
@@ -138,7 +145,7 @@ final class Bank {
       } catch (SocketTimeoutException e) {
         long millis = (System.nanoTime() - start) / 1_000_000;
         unanswered.incrementAndGet();
-        violation("UNANSWERED after " + millis + " ms: " + what + " (request id " + id + "; at send: "
+        unansweredSample("UNANSWERED after " + millis + " ms: " + what + " (request id " + id + "; at send: "
           + outageAtSend + ", now: " + outages.current() + ")");
         reset();
         return new Outcome(Kind.UNANSWERED, null, millis);
@@ -221,6 +228,8 @@ final class Bank {
       transferErrors.computeIfAbsent(code, k -> new LongAdder()).increment();
       if ("COMMIT_UNKNOWN".equals(code)) {
         commitUnknownKeys.add(key);
+      }
+      if (AMBIGUOUS.contains(code)) {
         unknown = true;
       }
       if (unknown && UNSETTLED.contains(code)) {
@@ -281,7 +290,7 @@ final class Bank {
         if (rows.size() != ACCOUNTS || sum.compareTo(TOTAL) != 0) {
           tornReads.incrementAndGet();
           tornTags.add(tag);
-          violation("TORN READ " + tag + " sums to " + sum + " (off by " + sum.subtract(TOTAL) + "); rows (id, balance,"
+          torn("TORN READ " + tag + " sums to " + sum + " (off by " + sum.subtract(TOTAL) + "); rows (id, balance,"
             + " connection, in transaction, tag) " + rows.encode() + "; outage " + outages.current()
             + (db.generalLogEnabled() ? "; general log " + db.generalLogPath() : "; run with -Dfaults.generalLog=true"
             + " for the command sequence"));
@@ -290,10 +299,31 @@ final class Bank {
     }
   }
 
+  // Three lists, so that hundreds of unanswered requests never crowd out a torn read's details.
   private void violation(String what) {
     if (violations.size() < 40) {
       violations.add(what);
     }
+  }
+
+  private void unansweredSample(String what) {
+    if (unansweredSamples.size() < 20) {
+      unansweredSamples.add(what);
+    }
+  }
+
+  private void torn(String what) {
+    if (tornSamples.size() < 20) {
+      tornSamples.add(what);
+    }
+  }
+
+  /** Every kind of violation, torn reads first, for the report and the final assertion. */
+  List<String> allViolations() {
+    List<String> all = new ArrayList<>(tornSamples);
+    all.addAll(violations);
+    all.addAll(unansweredSamples);
+    return all;
   }
 
   private static void pause(long millis) {

@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
  */
 class FaultBankTest {
 
-  private static final int CYCLES = Integer.getInteger("faults.cycles", 2);
+  private static final int CYCLES = Integer.getInteger("faults.cycles", 3);
   private static final int TRANSFER_CLIENTS = Integer.getInteger("faults.transferClients", 16);
   private static final int READERS = Integer.getInteger("faults.readers", 8);
   private static final long HEALTHY_MILLIS = Long.getLong("faults.healthyMillis", 2_000);
@@ -88,7 +88,7 @@ class FaultBankTest {
         }
         int inUse = awaitPoolAtRest(txgate);
         System.out.printf("fault bank, %d cycles: %s; pool in use at rest %d%n", CYCLES, running.summary(), inUse);
-        running.violations.stream().limit(40).forEach(v -> System.out.println("  " + v));
+        running.allViolations().stream().limit(40).forEach(v -> System.out.println("  " + v));
         String evidence = running.tornReadEvidence();
         if (!evidence.isEmpty()) {
           System.out.println(evidence);
@@ -100,7 +100,7 @@ class FaultBankTest {
         assertThat(running.errorCodes()).as("error codes clients saw").isSubsetOf(Bank.ALLOWED_CODES);
         assertThat(inUse).as("pool connections in use at rest").isZero();
         // Last: the books above say more than the list of what went wrong on the wire.
-        assertThat(running.violations).as(running.unanswered + " unanswered, " + running.tornReads
+        assertThat(running.allViolations()).as(running.unanswered + " unanswered, " + running.tornReads
           + " torn read(s) and other violations").isEmpty();
       } finally {
         clients.shutdownNow();

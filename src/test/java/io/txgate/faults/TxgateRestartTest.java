@@ -78,12 +78,12 @@ class TxgateRestartTest {
           clients.shutdownNow();
         }
         System.out.printf("txgate restarts: %s%n", bank.summary());
-        bank.violations.stream().limit(40).forEach(v -> System.out.println("  " + v));
+        bank.allViolations().stream().limit(40).forEach(v -> System.out.println("  " + v));
         assertThat(bank.acknowledged).as("transfers acknowledged").isNotEmpty();
         bank.assertBooks();
         assertThat(bank.unsettled).as("transfers of unknown outcome never settled").isEmpty();
         assertThat(bank.errorCodes()).as("error codes clients saw").isSubsetOf(Bank.ALLOWED_CODES);
-        assertThat(bank.violations).as(bank.unanswered + " unanswered, " + bank.tornReads
+        assertThat(bank.allViolations()).as(bank.unanswered + " unanswered, " + bank.tornReads
           + " torn read(s) and other violations").isEmpty();
       }
     }
