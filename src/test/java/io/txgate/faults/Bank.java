@@ -78,6 +78,7 @@ final class Bank {
   final Map<String, LongAdder> transferErrors = new ConcurrentHashMap<>();
   final Map<String, LongAdder> readErrors = new ConcurrentHashMap<>();
   final AtomicLong unanswered = new AtomicLong();
+  final AtomicLong wrongAnswers = new AtomicLong();
   final AtomicLong tornReads = new AtomicLong();
   private final List<String> violations = Collections.synchronizedList(new ArrayList<>());
   private final List<String> unansweredSamples = Collections.synchronizedList(new ArrayList<>());
@@ -138,8 +139,15 @@ final class Bank {
           outages.answeredDuringOutage(millis, what + " " + (r.getBoolean("ok", false) ? "ok"
             : r.getJsonObject("error", new JsonObject()).getString("code")));
         }
-        if (r.getLong("id", -1L) != id) {
-          violation("answer to request " + id + " carried id " + r.getValue("id") + ": " + r.encode());
+        if (!Long.valueOf(id).equals(r.getValue("id") instanceof Number n ? n.longValue() : null)) {
+          // Someone else's answer (or a second answer to an earlier request): never taken as this
+          // request's, so it can be neither an acknowledgement nor a torn read. The connection's
+          // answers can no longer be trusted to line up: open a new one.
+          wrongAnswers.incrementAndGet();
+          violation("answer to request " + id + " (" + what + ") carried id " + r.getValue("id") + ": "
+            + abbreviate(r.encode()));
+          reset();
+          return new Outcome(Kind.UNANSWERED, null, millis);
         }
         return new Outcome(Kind.ANSWERED, r, millis);
       } catch (SocketTimeoutException e) {
@@ -326,6 +334,10 @@ final class Bank {
     return all;
   }
 
+  private static String abbreviate(String s) {
+    return s.length() <= 600 ? s : s.substring(0, 600) + "...";
+  }
+
   private static void pause(long millis) {
     if (millis <= 0) {
       return;
@@ -412,9 +424,9 @@ final class Bank {
 
   String summary() {
     return String.format("attempted %d, acknowledged %d (replayed %d), sends %d, transfer errors %s, reads %d,"
-        + " read errors %s, torn reads %d, unanswered %d, connections lost %d (with a request in flight %s), COMMIT_UNKNOWN keys %d, unsettled %d;"
+        + " read errors %s, torn reads %d, unanswered %d, answers with a wrong id %d, connections lost %d (with a request in flight %s), COMMIT_UNKNOWN keys %d, unsettled %d;"
         + " %s", attempted.sum(), acknowledged.size(), replayed.sum(), sends.sum(), counts(transferErrors),
-      reads.sum(), counts(readErrors), tornReads.get(), unanswered.get(), connectionsLost.sum(),
+      reads.sum(), counts(readErrors), tornReads.get(), unanswered.get(), wrongAnswers.get(), connectionsLost.sum(),
       counts(lostInFlight), commitUnknownKeys.size(), unsettled.size(), outages.summary());
   }
 

@@ -25,6 +25,7 @@ class TxgateRestartTest {
   private static final int TRANSFER_CLIENTS = 8;
   private static final int READERS = 2;
   private static final long HEALTHY_MILLIS = 3_000;
+  private static final int KILLS = 3;
   private static final int TIMEOUT_MS = 3_000;
   private static final int CANCEL_GRACE_MS = 1_000;
 
@@ -52,11 +53,15 @@ class TxgateRestartTest {
             work.add(clients.submit(() -> bank.reads(n)));
           }
           try {
-            Thread.sleep(HEALTHY_MILLIS);
-            bank.outages.begin("txgate kill -9");
-            txgate.kill9();
-            txgate.restart();
-            bank.outages.end();
+            // Several kills: each lands on a few transfers between their COMMIT and their answer,
+            // the case that only a resend with the same requestKey gets right.
+            for (int k = 1; k <= KILLS; k++) {
+              Thread.sleep(HEALTHY_MILLIS);
+              bank.outages.begin("txgate kill -9");
+              txgate.kill9();
+              txgate.restart();
+              bank.outages.end();
+            }
 
             Thread.sleep(HEALTHY_MILLIS);
             bank.outages.begin("txgate SIGTERM");
