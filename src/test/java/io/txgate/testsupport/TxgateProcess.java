@@ -1,0 +1,195 @@
+package io.txgate.testsupport;
+
+import java.io.IOException;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * txgate in a JVM of its own ({@code java -cp <test class path> io.txgate.Main}), so that a test can
+ * kill it with SIGKILL or stop it with SIGTERM the way an operator or a crash would. Its output goes
+ * to a file under {@code target/faults/}.
+ */
+public final class TxgateProcess implements AutoCloseable {
+
+  private final String dbUrl;
+  private final int port;
+  private final int adminPort;
+  private final Map<String, String> extraEnv;
+  private final Path log;
+  private final Thread shutdownHook = new Thread(this::killQuietly, "txgate-process-cleanup");
+  private Process process;
+
+  private TxgateProcess(String dbUrl, Map<String, String> extraEnv, Path log) {
+    this.dbUrl = dbUrl;
+    // Restarted on the same ports while clients keep reconnecting: see stablePort.
+    this.port = TestServer.stablePort();
+    this.adminPort = TestServer.stablePort();
+    this.extraEnv = extraEnv;
+    this.log = log;
+  }
+
+  /** Starts txgate against {@code dbUrl}; {@code extraEnv} adds or overrides TXGATE_* variables. */
+  public static TxgateProcess start(String dbUrl, Map<String, String> extraEnv) {
+    Path log = Path.of("target", "faults", "txgate-" + System.currentTimeMillis() + ".log").toAbsolutePath();
+    TxgateProcess p = new TxgateProcess(dbUrl, extraEnv, log);
+    Runtime.getRuntime().addShutdownHook(p.shutdownHook);
+    p.launch();
+    return p;
+  }
+
+  /** Starts the same txgate again, on the same ports, after a kill or a stop. */
+  public synchronized TxgateProcess restart() {
+    if (process != null && process.isAlive()) {
+      throw new IllegalStateException("txgate is still running, pid " + process.pid());
+    }
+    launch();
+    return this;
+  }
+
+  private synchronized void launch() {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    ProcessBuilder pb = new ProcessBuilder(List.of(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
+      "io.txgate.Main"))
+      .redirectErrorStream(true);
+    try {
+      Files.createDirectories(log.getParent());
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+    pb.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    Map<String, String> env = pb.environment();
+    env.put("TXGATE_DB_URL", dbUrl);
+    env.put("TXGATE_PROTOCOL_PORT", Integer.toString(port));
+    env.put("TXGATE_ADMIN_PORT", Integer.toString(adminPort));
+    env.put("TXGATE_INSTANCES", "2");
+    env.putAll(extraEnv);
+    try {
+      process = pb.start();
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot start txgate: " + e.getMessage(), e);
+    }
+    waitUntilListening();
+  }
+
+  /** Waits until the protocol port accepts connections; fails after 120 s or if the JVM exits. */
+  public void waitUntilListening() {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException("txgate exited with " + process.exitValue() + ":\n" + log());
+      }
+      try (Socket s = new Socket("127.0.0.1", port)) {
+        return;
+      } catch (IOException notYet) {
+        sleep(100);
+      }
+    }
+    throw new IllegalStateException("txgate did not listen on " + port + " within 120 s:\n" + log());
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public synchronized long pid() {
+    return process.pid();
+  }
+
+  public WireClient connect() throws IOException {
+    return new WireClient(port);
+  }
+
+  /** SIGKILL: no shutdown hook runs, connections drop mid-request. */
+  public void kill9() {
+    signal("KILL");
+    waitForExit(30);
+  }
+
+  /** SIGTERM: txgate stops gracefully (finishes the requests in flight). Does not wait. */
+  public void sigterm() {
+    signal("TERM");
+  }
+
+  /** Waits for the JVM to exit; true if it did within {@code seconds}. */
+  public boolean waitForExit(int seconds) {
+    try {
+      return process.waitFor(seconds, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  public synchronized boolean running() {
+    return process != null && process.isAlive();
+  }
+
+  /** Everything txgate wrote to stdout and stderr, across restarts. */
+  public String log() {
+    try {
+      return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
+    } catch (IOException e) {
+      return "(cannot read " + log + ": " + e.getMessage() + ")";
+    }
+  }
+
+  public Path logPath() {
+    return log;
+  }
+
+  private synchronized void signal(String name) {
+    if (process == null || !process.isAlive()) {
+      throw new IllegalStateException("txgate is not running");
+    }
+    try {
+      Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).redirectErrorStream(true)
+        .start();
+      String out = new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (kill.waitFor() != 0) {
+        throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed: " + out);
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private void killQuietly() {
+    Process p = process;
+    if (p != null && p.isAlive()) {
+      p.destroyForcibly();
+      try {
+        p.waitFor(30, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /** Always kills the JVM this object started. */
+  @Override
+  public void close() {
+    killQuietly();
+    try {
+      Runtime.getRuntime().removeShutdownHook(shutdownHook);
+    } catch (IllegalStateException ignored) {
+      // the JVM is already shutting down
+    }
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+}
