@@ -33,6 +33,12 @@ import java.util.function.Supplier;
  *
  * <p>No two requests ever share a connection: it is held from the first statement until it is
  * returned, and the pool lends it to nobody else in between.
+ *
+ * <p>Each request's life around that work (its deadline, its stop signal, its one answer, and the
+ * proof that its connection is clean before it is lent and when it goes back) is an {@link
+ * Execution}; the runner checks in with it between statements and before COMMIT. While the
+ * database is unreachable, {@link DatabaseHealth}'s circuit answers at once instead of a connect
+ * attempt per request.
  */
 public final class TransactionRunner {
 

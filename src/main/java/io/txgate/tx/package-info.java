@@ -1,2 +1,6 @@
-/** One request, one transaction: running statements on a pooled connection, statement guards and error translation. */
+/**
+ * One request, one transaction: running statements on a pooled connection, deadlines and stops,
+ * the guard that no connection is lent with a transaction open, statement guards and error
+ * translation.
+ */
 package io.txgate.tx;
