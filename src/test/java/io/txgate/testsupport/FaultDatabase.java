@@ -211,32 +211,12 @@ public final class FaultDatabase implements AutoCloseable {
   }
 
   private void signal(String name) {
-    if (process == null || !process.isAlive()) {
-      throw new IllegalStateException("MariaDB is not running");
-    }
-    try {
-      Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid()))
-        .redirectErrorStream(true).start();
-      String out = new String(kill.getInputStream().readAllBytes());
-      if (kill.waitFor() != 0) {
-        throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed: " + out);
-      }
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    Signals.send(process, name);
     LOG.info("MariaDB pid {}: SIG{}", process.pid(), name);
   }
 
   private boolean waitForExit(int seconds) {
-    try {
-      return process.waitFor(seconds, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
+    return Signals.waitForExit(process, seconds);
   }
 
   public int port() {
@@ -288,21 +268,7 @@ public final class FaultDatabase implements AutoCloseable {
   }
 
   private void killQuietly() {
-    Process p = process;
-    if (p != null && p.isAlive()) {
-      // A frozen process ignores nothing but SIGKILL; SIGCONT first so that nothing stays stopped.
-      try {
-        new ProcessBuilder("kill", "-CONT", Long.toString(p.pid())).start().waitFor(5, TimeUnit.SECONDS);
-      } catch (IOException | InterruptedException ignored) {
-        // SIGKILL below works on a stopped process too
-      }
-      p.destroyForcibly();
-      try {
-        p.waitFor(30, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
+    Signals.killQuietly(process);
   }
 
   /** Always kills the server this object started (thawing it first), and frees its resources. */

@@ -117,12 +117,7 @@ public final class TxgateProcess implements AutoCloseable {
 
   /** Waits for the JVM to exit; true if it did within {@code seconds}. */
   public boolean waitForExit(int seconds) {
-    try {
-      return process.waitFor(seconds, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
+    return Signals.waitForExit(process, seconds);
   }
 
   public synchronized boolean running() {
@@ -143,34 +138,11 @@ public final class TxgateProcess implements AutoCloseable {
   }
 
   private synchronized void signal(String name) {
-    if (process == null || !process.isAlive()) {
-      throw new IllegalStateException("txgate is not running");
-    }
-    try {
-      Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).redirectErrorStream(true)
-        .start();
-      String out = new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (kill.waitFor() != 0) {
-        throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed: " + out);
-      }
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    Signals.send(process, name);
   }
 
   private void killQuietly() {
-    Process p = process;
-    if (p != null && p.isAlive()) {
-      p.destroyForcibly();
-      try {
-        p.waitFor(30, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
+    Signals.killQuietly(process);
   }
 
   /** Always kills the JVM this object started. */
