@@ -166,7 +166,9 @@ public final class Monitor {
       return false;
     }
     ClientSession.InFlight running = s.inFlight();
-    LOG.info("session {} (client {}, {}) killed by {}; {}", id, s.clientName() == null ? "-" : s.clientName(),
+    // The client's name is whatever it said in hello: no control characters reach the log.
+    String client = s.clientName() == null ? "-" : s.clientName().replaceAll("\\p{Cntrl}", "?");
+    LOG.info("session {} (client {}, {}) killed by {}; {}", id, client,
       s.remoteAddress(), operator, running == null ? "no request was running"
         : "its " + running.op() + " request was stopped and rolled back: " + running.detail());
     s.kill();
