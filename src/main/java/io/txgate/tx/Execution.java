@@ -181,19 +181,21 @@ final class Execution {
     }
     LOG.warn("database session {} did not confirm the stop within {} ms: closing its connection",
       sessions.connectionId(conn), graceMs);
-    answer.tryFail(phase == Phase.COMMITTING || writeInFlight ? commitUnknown() : stopError());
+    // Released before the answer goes out, so that a client that has its answer never finds the
+    // connection still counted as borrowed for it.
     release(true);
+    answer.tryFail(phase == Phase.COMMITTING || writeInFlight ? commitUnknown() : stopError());
   }
 
   private void connectionLost() {
     if (workDone || released) {
       return;
     }
+    release(true);
     answer.tryFail(phase == Phase.COMMITTING || writeInFlight ? commitUnknown()
       : stopped != null ? stopError()
       : new ProtocolException(ErrorCode.UNAVAILABLE, "database unavailable: the connection to the database"
         + " was lost; nothing was committed"));
-    release(true);
   }
 
   private void finish(AsyncResult<JsonObject> ar) {
@@ -201,6 +203,9 @@ final class Execution {
     vertx.cancelTimer(deadlineTimer);
     if (graceTimer >= 0) {
       vertx.cancelTimer(graceTimer);
+    }
+    if (conn != null) {
+      release(false);
     }
     if (ar.succeeded() && (stopped == null || mayHaveCommitted)) {
       // A COMMIT (or an autocommit write) that went through while a stop was pending is reported as
@@ -214,9 +219,6 @@ final class Execution {
       ProtocolException e = Errors.translate(ar.cause());
       boolean outcomeKnown = e.code() != ErrorCode.COMMIT_UNKNOWN;
       answer.tryFail(stopped != null && outcomeKnown ? stopError() : e);
-    }
-    if (conn != null) {
-      release(false);
     }
   }
 
