@@ -63,6 +63,7 @@ public final class DbSessions {
     Future<Void> id = conn.query("SELECT CONNECTION_ID()").execute()
       .map(rows -> {
         status.connectionId = rows.iterator().next().getLong(0);
+        LOG.debug("new database session {}", status.connectionId);
         return null;
       });
     Future<Void> settings = applySettings(conn);
@@ -115,6 +116,7 @@ public final class DbSessions {
     if (id <= 0) {
       return Future.failedFuture("the connection's database session id is unknown");
     }
+    LOG.debug("KILL QUERY {}", id);
     return killer().compose(k -> k.query("KILL QUERY " + id).execute()
       .<Void>mapEmpty()
       .onFailure(t -> {
@@ -152,14 +154,17 @@ public final class DbSessions {
 
   /**
    * Closes the connection's socket now, without a goodbye to a server that may not answer. Commands
-   * in flight fail; the server rolls back any open transaction when it sees the connection gone;
-   * the pool drops the connection when it is returned.
+   * in flight fail; the server rolls back any open transaction when it sees the connection gone.
+   * The connection may be handed back only after the pool has heard of the close (its close
+   * handler), or the pool could lend it again. False when there is no socket to close.
    */
-  public void abandon(SqlConnection conn) {
+  public boolean abandon(SqlConnection conn) {
     SocketConnectionBase socket = socket(conn);
-    if (socket != null) {
-      socket.socket().channelHandlerContext().channel().close();
+    if (socket == null) {
+      return false;
     }
+    socket.socket().channelHandlerContext().channel().close();
+    return true;
   }
 
   /** Closes the killer connection. */

@@ -88,6 +88,9 @@ final class Execution {
       }
       conn = ar.result();
       phase = Phase.RUNNING;
+      if (LOG.isDebugEnabled()) {
+        LOG.debug("borrowed database session {} ({})", sessions.connectionId(conn), describeStatus(conn));
+      }
       conn.closeHandler(x -> connectionLost());
       if (stopped != null) {
         finish(Future.failedFuture(stopError()));
@@ -191,7 +194,10 @@ final class Execution {
     if (workDone || released) {
       return;
     }
-    release(true);
+    released = true;
+    stats.inUse.decrementAndGet();
+    conn.closeHandler(null);
+    discardClosed(conn);
     answer.tryFail(phase == Phase.COMMITTING || writeInFlight ? commitUnknown()
       : stopped != null ? stopError()
       : new ProtocolException(ErrorCode.UNAVAILABLE, "database unavailable: the connection to the database"
@@ -258,6 +264,7 @@ final class Execution {
     }
     within(cleanup, graceMs).onComplete(ar -> {
       if (ar.succeeded() && (status == null || status.clean())) {
+        LOG.debug("returning database session {}", sessions.connectionId(c));
         c.close();
       } else {
         LOG.warn("closing a database connection that could not be proven clean ({})",
@@ -268,9 +275,23 @@ final class Execution {
   }
 
   private void discard(SqlConnection c) {
+    LOG.debug("closing database session {}", sessions.connectionId(c));
     stats.abandoned.increment();
-    sessions.abandon(c);
-    c.close();
+    // Handed back only after the pool has dropped it. The close handler is emitted from inside
+    // the pool's own close handling, which removes the connection right after it: handing it back
+    // from within the handler, or from the socket's close future (which completes before the
+    // pool hears of the close), let the pool lend the dead connection to the next request.
+    c.closeHandler(v -> vertx.runOnContext(x -> c.close()));
+    if (!sessions.abandon(c)) {
+      c.close();
+    }
+  }
+
+  /** A connection whose close the pool is hearing of right now: handed back once it has. */
+  private void discardClosed(SqlConnection c) {
+    LOG.debug("database session {} closed", sessions.connectionId(c));
+    stats.abandoned.increment();
+    vertx.runOnContext(x -> c.close());
   }
 
   /** The future, or a failure once {@code ms} have passed without it. */
@@ -309,6 +330,11 @@ final class Execution {
     return new ProtocolException(ErrorCode.COMMIT_UNKNOWN, phase == Phase.COMMITTING
       ? "the database did not confirm COMMIT: the transaction may or may not have committed"
       : "the database did not confirm the statement, which commits on its own: it may or may not have been applied");
+  }
+
+  private String describeStatus(SqlConnection c) {
+    ServerStatus status = sessions.status(c);
+    return status == null ? "untracked" : status.describe();
   }
 
   private static String describe(StopSignal.Reason reason) {
