@@ -402,6 +402,11 @@ public final class TxgateClient implements AutoCloseable {
         }
         Pending p = new Pending(id, future);
         synchronized (pending) {
+          if (failure != null) {
+            future.completeExceptionally(new ConnectionException("the connection is closed (" + failure + ")",
+              Committed.NO, null));
+            return future;
+          }
           pending.add(p);
         }
         if (options.requestTimeoutMs > 0) {
@@ -423,9 +428,10 @@ public final class TxgateClient implements AutoCloseable {
           return;
         }
       }
+      // Closed first, so that a caller woken by the timeout cannot send on this connection again.
+      shutdown("closed after request " + p.id + " got no answer within " + options.requestTimeoutMs + " ms", null);
       p.future.completeExceptionally(new ClientTimeoutException("no answer within " + options.requestTimeoutMs
         + " ms; the connection was closed and the request may still have run: resend it only with the same requestKey"));
-      shutdown("closed after request " + p.id + " got no answer within " + options.requestTimeoutMs + " ms", null);
     }
 
     /** Closes the connection once; every request still waiting fails with committed "unknown". */
