@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.txgate.client.BatchResult;
-import io.txgate.client.ClientTimeoutException;
 import io.txgate.client.Committed;
 import io.txgate.client.ConflictException;
 import io.txgate.client.ConnectionException;
@@ -21,11 +20,21 @@ import io.txgate.client.TxgateClient;
 import io.txgate.testsupport.SharedServer;
 import io.txgate.testsupport.TestServer;
 import io.txgate.testsupport.TestSql;
+import javax.tools.JavaCompiler;
+import javax.tools.ToolProvider;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.lang.reflect.Method;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +42,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
@@ -246,20 +256,6 @@ class JavaClientTest {
   }
 
   @Test
-  void aClientTimeoutClosesTheConnectionAndTheNextCallGetsItsOwnAnswer() {
-    try (TxgateClient db = TxgateClient.connect(options().setRequestTimeoutMs(300))) {
-      String first = db.session();
-      assertThatThrownBy(() -> db.execute("SELECT SLEEP(?)", 30))
-        .isInstanceOfSatisfying(ClientTimeoutException.class, e -> {
-          assertThat(e.committed()).isEqualTo(Committed.UNKNOWN);
-          assertThat(e.retryable()).isTrue();
-        });
-      assertThat(db.execute("SELECT ?", "mine").row(0).getString(0)).isEqualTo("mine");
-      assertThat(db.session()).isNotEqualTo(first);
-    }
-  }
-
-  @Test
   void closedClientAndUnreachableServer() {
     TxgateClient db = TxgateClient.connect(options());
     db.close();
@@ -271,5 +267,33 @@ class JavaClientTest {
         assertThat(e.retryable()).isTrue();
         assertThat(e.committed()).isEqualTo(Committed.NO);
       });
+  }
+
+  /** The example of clients/java/README.md compiles and runs as written (only the port differs). */
+  @Test
+  void readmeExampleRunsAsWritten(@TempDir Path dir) throws Exception {
+    String readme = Files.readString(Path.of("clients/java/README.md"));
+    int start = readme.indexOf("```java\n", readme.indexOf("## Example")) + "```java\n".length();
+    String source = readme.substring(start, readme.indexOf("```", start));
+    assertThat(source).contains(".setPort(7400)");
+    Files.writeString(dir.resolve("Example.java"), source.replace(".setPort(7400)", ".setPort(" + server.port() + ")"));
+    JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+    ByteArrayOutputStream diagnostics = new ByteArrayOutputStream();
+    int rc = javac.run(null, diagnostics, diagnostics, "-Xlint:all", "-Werror", "-cp", System.getProperty("java.class.path"),
+      "-d", dir.toString(), dir.resolve("Example.java").toString());
+    assertThat(rc).as(diagnostics.toString(StandardCharsets.UTF_8)).isZero();
+
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    PrintStream stdout = System.out;
+    try (URLClassLoader loader = new URLClassLoader(new URL[] {dir.toUri().toURL()}, getClass().getClassLoader())) {
+      Method main = loader.loadClass("Example").getMethod("main", String[].class);
+      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+      main.invoke(null, (Object) new String[0]);
+    } finally {
+      System.setOut(stdout);
+    }
+    assertThat(out.toString(StandardCharsets.UTF_8)).contains("has 1000.00").contains("transferred");
+    assertThat(balance(1)).isEqualByComparingTo("985.00");
+    assertThat(balance(2)).isEqualByComparingTo("1015.00");
   }
 }
