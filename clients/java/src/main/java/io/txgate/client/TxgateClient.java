@@ -1,6 +1,5 @@
 package io.txgate.client;
 
-import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,6 +9,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +31,8 @@ import java.util.concurrent.TimeUnit;
  * never be read as the answer to a later request; requests still waiting on that connection fail
  * with {@link ConnectionException} (committed "unknown"). The next request opens a new connection
  * (unless {@link Options#setReconnect} is off). A request's deadline on the server is
- * {@link TxOptions#timeoutMs}; keep the client's wait above it plus a second.
+ * {@link TxOptions#timeoutMs} (or the server's {@code tx.requestTimeoutMs}); a request that sets it
+ * is waited for at least {@code timeoutMs} plus 5 seconds.
  *
  * <p>Futures are completed on the connection's reader thread: keep callbacks short, and use the
  * {@code ...Async} variants of {@code CompletableFuture} for more. A blocking call from a callback
@@ -105,6 +106,9 @@ public final class TxgateClient implements AutoCloseable {
       return port;
     }
   }
+
+  /** Added to a request's timeoutMs for the client's wait: the server answers within its deadline plus tx.cancelGraceMs (1 s by default). */
+  static final long DEADLINE_MARGIN_MS = 5_000;
 
   private static final ScheduledThreadPoolExecutor TIMERS = timers();
 
@@ -376,7 +380,7 @@ public final class TxgateClient implements AutoCloseable {
     Connection(Socket socket) throws IOException {
       this.socket = socket;
       this.out = socket.getOutputStream();
-      this.in = new BufferedInputStream(socket.getInputStream(), 1 << 16);
+      this.in = socket.getInputStream();
       this.reader = new Thread(this::readLoop, "txgate-client-reader " + options.host + ":" + options.port);
       reader.setDaemon(true);
       reader.start();
@@ -409,8 +413,9 @@ public final class TxgateClient implements AutoCloseable {
           }
           pending.add(p);
         }
-        if (options.requestTimeoutMs > 0) {
-          p.timer = TIMERS.schedule(() -> timedOut(p), options.requestTimeoutMs, TimeUnit.MILLISECONDS);
+        long wait = waitMs(req);
+        if (wait > 0) {
+          p.timer = TIMERS.schedule(() -> timedOut(p, wait), wait, TimeUnit.MILLISECONDS);
         }
         try {
           out.write(frame);
@@ -422,15 +427,30 @@ public final class TxgateClient implements AutoCloseable {
       return future;
     }
 
-    private void timedOut(Pending p) {
+    /**
+     * How long the client waits for this request's answer: requestTimeoutMs, or longer when the
+     * request's own deadline (timeoutMs) plus the server's grace for stopping it needs more.
+     */
+    private long waitMs(Map<String, Object> req) {
+      if (options.requestTimeoutMs == 0) {
+        return 0;
+      }
+      long wait = options.requestTimeoutMs;
+      if (req.get("timeoutMs") instanceof Integer t) {
+        wait = Math.max(wait, t + DEADLINE_MARGIN_MS);
+      }
+      return wait;
+    }
+
+    private void timedOut(Pending p, long wait) {
       synchronized (pending) {
         if (!pending.remove(p)) {
           return;
         }
       }
       // Closed first, so that a caller woken by the timeout cannot send on this connection again.
-      shutdown("closed after request " + p.id + " got no answer within " + options.requestTimeoutMs + " ms", null);
-      p.future.completeExceptionally(new ClientTimeoutException("no answer within " + options.requestTimeoutMs
+      shutdown("closed after request " + p.id + " got no answer within " + wait + " ms", null);
+      p.future.completeExceptionally(new ClientTimeoutException("no answer within " + wait
         + " ms; the connection was closed and the request may still have run: resend it only with the same requestKey"));
     }
 
@@ -517,21 +537,41 @@ public final class TxgateClient implements AutoCloseable {
       }
     }
 
+    private final byte[] buf = new byte[1 << 16];
+    private int pos;
+    private int limit;
     private final ByteArrayOutputStream lineBuffer = new ByteArrayOutputStream(256);
 
+    /** The next line without its terminator (and a \r before it), or null at the end of the stream. */
     private String readLine() throws IOException {
       lineBuffer.reset();
       while (true) {
-        int b = in.read();
-        if (b < 0) {
-          return null;
+        if (pos == limit) {
+          int n = in.read(buf);
+          if (n < 0) {
+            return null;
+          }
+          pos = 0;
+          limit = n;
         }
-        if (b == '\n') {
-          byte[] bytes = lineBuffer.toByteArray();
-          int n = bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
-          return new String(bytes, 0, n, StandardCharsets.UTF_8);
+        int start = pos;
+        while (pos < limit && buf[pos] != '\n') {
+          pos++;
         }
-        lineBuffer.write(b);
+        if (pos == limit) {
+          lineBuffer.write(buf, start, pos - start);
+          continue;
+        }
+        byte[] line;
+        if (lineBuffer.size() == 0) {
+          line = Arrays.copyOfRange(buf, start, pos);
+        } else {
+          lineBuffer.write(buf, start, pos - start);
+          line = lineBuffer.toByteArray();
+        }
+        pos++;
+        int n = line.length > 0 && line[line.length - 1] == '\r' ? line.length - 1 : line.length;
+        return new String(line, 0, n, StandardCharsets.UTF_8);
       }
     }
   }

@@ -231,4 +231,46 @@ class ConnectionTest {
       assertEquals(Committed.NO, assertThrows(ConnectionException.class, db::ping).committed());
     }
   }
+
+  @Test
+  void longAnswersAcrossManyReadsAndCrLf() throws Exception {
+    String big = "x".repeat(300_000) + "\u00e9\uD83D\uDE00";
+    try (ScriptedServer server = new ScriptedServer(peer -> {
+      peer.hello();
+      Map<String, Object> r = peer.read();
+      peer.send("{\"id\":" + r.get("id") + ",\"ok\":true,\"result\":" + String.format(ONE_ROW, Json.write(big)) + "}\r");
+      r = peer.read();
+      peer.send("{\"id\":" + r.get("id") + ",\"ok\":true,\"result\":{}}\r");
+      while (peer.read() != null) {
+        // drain
+      }
+    });
+         TxgateClient db = TxgateClient.connect(server.options())) {
+      assertEquals(big, db.execute("SELECT ?", "q").row(0).getString(0));
+      db.ping();
+    }
+  }
+
+  @Test
+  void aRequestWithItsOwnDeadlineIsWaitedForLongerThanRequestTimeoutMs() throws Exception {
+    CountDownLatch answer = new CountDownLatch(1);
+    try (ScriptedServer server = new ScriptedServer(peer -> {
+      peer.hello();
+      Map<String, Object> r = peer.read();
+      assertEquals(1L, r.get("timeoutMs"));
+      answer.await(1, TimeUnit.MINUTES);
+      peer.ok(r.get("id"), String.format(ONE_ROW, "1"));
+      while (peer.read() != null) {
+        // drain
+      }
+    });
+         TxgateClient db = TxgateClient.connect(server.options().setRequestTimeoutMs(50))) {
+      CompletableFuture<ResultSet> f = db.executeAsync(Statement.of("SELECT 1"), TxOptions.create().timeoutMs(1));
+      // Well past requestTimeoutMs, well within timeoutMs plus the margin.
+      Thread.sleep(300);
+      answer.countDown();
+      assertEquals(1L, f.get(1, TimeUnit.MINUTES).row(0).getLong(0));
+      assertTrue(server.failures().isEmpty(), server.failures().toString());
+    }
+  }
 }
