@@ -24,9 +24,9 @@ class JavaClientTimeoutTest {
   @Test
   void aClientTimeoutClosesTheConnectionAndTheNextCallGetsItsOwnAnswer() {
     try (TxgateClient db = TxgateClient.connect(new TxgateClient.Options().setPort(server.port())
-      .setRequestTimeoutMs(300))) {
+      .setRequestTimeoutMs(2_000))) {
       String first = db.session();
-      assertThatThrownBy(() -> db.execute("SELECT SLEEP(?)", 30))
+      assertThatThrownBy(() -> db.execute("SELECT SLEEP(?)", 120))
         .isInstanceOfSatisfying(ClientTimeoutException.class, e -> {
           assertThat(e.code()).isEqualTo("CONNECTION");
           assertThat(e.committed()).isEqualTo(Committed.UNKNOWN);

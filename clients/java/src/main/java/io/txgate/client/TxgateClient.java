@@ -75,6 +75,7 @@ public final class TxgateClient implements AutoCloseable {
       return this;
     }
 
+    /** How long connecting and the server's hello answer may take (10,000 ms by default). */
     public Options setConnectTimeoutMs(int ms) {
       this.connectTimeoutMs = ms;
       return this;
@@ -326,7 +327,7 @@ public final class TxgateClient implements AutoCloseable {
     }
     hello.put("protocol", PROTOCOL_VERSION);
     try {
-      c.hello = Hello.of(await(c.send(hello)));
+      c.hello = Hello.of(await(c.send(hello, options.connectTimeoutMs)));
     } catch (RuntimeException e) {
       c.shutdown("hello failed", e);
       throw e;
@@ -387,6 +388,11 @@ public final class TxgateClient implements AutoCloseable {
     }
 
     CompletableFuture<Map<String, Object>> send(Map<String, Object> req) {
+      return send(req, waitMs(req));
+    }
+
+    /** Sends a request; {@code wait} ms without an answer (0: forever) close the connection. */
+    CompletableFuture<Map<String, Object>> send(Map<String, Object> req, long wait) {
       CompletableFuture<Map<String, Object>> future = new CompletableFuture<>();
       synchronized (writeLock) {
         if (failure != null) {
@@ -413,7 +419,6 @@ public final class TxgateClient implements AutoCloseable {
           }
           pending.add(p);
         }
-        long wait = waitMs(req);
         if (wait > 0) {
           p.timer = TIMERS.schedule(() -> timedOut(p, wait), wait, TimeUnit.MILLISECONDS);
         }

@@ -44,7 +44,7 @@ class ConnectionTest {
           // nothing more
         }
       });
-         TxgateClient db = TxgateClient.connect(server.options().setRequestTimeoutMs(300))) {
+         TxgateClient db = TxgateClient.connect(server.options().setRequestTimeoutMs(1_000))) {
       String firstSession = db.session();
       ClientTimeoutException e = assertThrows(ClientTimeoutException.class, () -> db.execute("SELECT SLEEP(?)", 5));
       assertEquals("CONNECTION", e.code());
