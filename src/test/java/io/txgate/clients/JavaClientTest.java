@@ -109,6 +109,43 @@ class JavaClientTest {
   }
 
   @Test
+  void columnTypesRoundTripThroughATable() {
+    try (TxgateClient db = TxgateClient.connect(options())) {
+      BatchResult r = db.batch(List.of(
+        Statement.of("CREATE TEMPORARY TABLE java_types LIKE t_types"),
+        Statement.of("INSERT INTO java_types (id, c_bigint, c_ubigint, c_decimal, c_double, c_bit, c_bool, c_varchar,"
+            + " c_varbinary, c_blob, c_date, c_time, c_datetime, c_timestamp, c_year, c_json, c_geometry)"
+            + " VALUES (?, ?, ?, ?, ?, CAST(? AS UNSIGNED), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ST_GeomFromText(?))",
+          1, Long.MIN_VALUE, new BigInteger("18446744073709551615"), new BigDecimal("-12345678901234567890.0123456789"),
+          -2.5e-10, new BigInteger("18446744073709551615"), true, "\u00e9\u4e2d\uD83D\uDE00 \"q\" \\ \n",
+          new byte[] {(byte) 0xde, (byte) 0xad, 0, (byte) 0xef}, new byte[0], LocalDate.of(1000, 1, 1),
+          Duration.ofHours(838).plusMinutes(59).plusSeconds(59), LocalDateTime.of(9999, 12, 31, 23, 59, 59, 1_000),
+          LocalDateTime.of(2024, 2, 29, 12, 0), 2024, "{\"a\": [1, 2]}", "POINT(1.5 -2)").expectAffectedRows(1),
+        Statement.of("SELECT c_bigint, c_ubigint, c_decimal, c_double, c_bit, c_bool, c_varchar, c_varbinary, c_blob,"
+          + " c_date, c_time, c_datetime, c_timestamp, c_year, c_json, c_geometry, c_text FROM java_types")));
+      ResultSet rs = r.get(2);
+      ResultSet.Row row = rs.row(0);
+      assertThat(row.getObject("c_bigint")).isEqualTo(Long.MIN_VALUE);
+      assertThat(row.getObject("c_ubigint")).isEqualTo(new BigInteger("18446744073709551615"));
+      assertThat(row.getObject("c_decimal")).isEqualTo(new BigDecimal("-12345678901234567890.0123456789"));
+      assertThat(row.getObject("c_double")).isEqualTo(-2.5e-10);
+      assertThat(row.getObject("c_bit")).isEqualTo(new BigInteger("18446744073709551615"));
+      assertThat(row.getBoolean("c_bool")).isTrue();
+      assertThat(row.getObject("c_varchar")).isEqualTo("\u00e9\u4e2d\uD83D\uDE00 \"q\" \\ \n");
+      assertThat((byte[]) row.getObject("c_varbinary")).containsExactly(0xde, 0xad, 0, 0xef);
+      assertThat((byte[]) row.getObject("c_blob")).isEmpty();
+      assertThat(row.getObject("c_date")).isEqualTo(LocalDate.of(1000, 1, 1));
+      assertThat(row.getObject("c_time")).isEqualTo(Duration.ofHours(838).plusMinutes(59).plusSeconds(59));
+      assertThat(row.getObject("c_datetime")).isEqualTo(LocalDateTime.of(9999, 12, 31, 23, 59, 59, 1_000));
+      assertThat(row.getObject("c_timestamp")).isEqualTo(LocalDateTime.of(2024, 2, 29, 12, 0));
+      assertThat(row.getObject("c_year")).isEqualTo(2024L);
+      assertThat(row.getString("c_json")).isEqualTo("{\"a\": [1, 2]}");
+      assertThat(row.getObject("c_geometry")).isEqualTo("POINT(1.5 -2)");
+      assertThat(row.isNull("c_text")).isTrue();
+    }
+  }
+
+  @Test
   void lastInsertIdBeyondTwoToThe53() {
     try (TxgateClient db = TxgateClient.connect(options())) {
       BatchResult r = db.batch(List.of(
