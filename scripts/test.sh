@@ -4,4 +4,6 @@
 # MariaDB for the whole run. Extra arguments go to Maven, e.g. -Dtest=CodecTest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# The Java client's own unit tests; its integration tests run with the server's (JavaClientTest).
+mvn -B -q -f clients/java test
 exec mvn -B test "$@"

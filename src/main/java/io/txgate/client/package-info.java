@@ -1,2 +1,0 @@
-/** The Java client: asynchronous on Vert.x futures, with a blocking facade for plain Java programs. */
-package io.txgate.client;
