@@ -95,7 +95,7 @@ class AsyncClientTest(unittest.IsolatedAsyncioTestCase):
                 await call
             self.assertEqual(caught.exception.committed, "unknown")
         self.db.timeout = 60
-        self.assertEqual((await self.db.execute("SELECT 'mine'")).scalar(), "mine")
+        self.assertEqual((await self.db.execute("SELECT 'mine'", retries=3)).scalar(), "mine")
         self.assertNotEqual(self.db.session, first_session)
 
     async def test_a_lost_answer_is_resent_under_its_key_and_happens_once(self):

@@ -114,9 +114,8 @@ class AsyncClient:
     async def __aenter__(self) -> "AsyncClient":
         return self
 
-    async def __aexit__(self, *exc: object) -> bool:
+    async def __aexit__(self, *exc: object) -> None:
         await self.close()
-        return False
 
     async def close(self) -> None:
         """Closes the connection; calls still waiting fail with ConnectionLostError. Idempotent."""

@@ -155,8 +155,8 @@ def interactive(client: Client, as_json: bool, stdin: TextIO = sys.stdin) -> int
     tty = stdin.isatty()
     if tty:
         _keep_history()
-    print(f"Connected to {client.server}, session {client.session}. End statements with ';'; "
-          "\\q quits, \\ops lists operations.")
+        print(f"Connected to {client.server}, session {client.session}. End statements with ';'; "
+              "\\q quits, \\ops lists operations.")
     buffer: List[str] = []
     while True:
         if tty:
