@@ -247,7 +247,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     try:
         client = Client(a.host, port, client_name="txgate-cli")
     except TxgateError as e:
-        sys.stderr.write(f"txgate-cli: cannot connect to {a.host}:{port}: {e.message}\n")
+        sys.stderr.write(f"txgate-cli: {e.message}\n")
         return EXIT_USAGE
     with client:
         try:
