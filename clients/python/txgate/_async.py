@@ -1,13 +1,77 @@
+"""The asyncio client: requests of many tasks pipelined on one connection."""
 import asyncio
 import collections
 import json
 import socket
+from typing import Any, Deque, Iterable, List, Mapping, Optional, Sequence, Tuple
 
-from ._client import (BatchResult, Result, TxgateError, _batch_request, _call_request, _execute_request,
-                      _frame, _hello_request, _result)
+from ._client import (BatchResult, Json, Result, Step, _answers, _backoff, _batch_request, _call_request,
+                      _execute_request, _frame, _hello_request, _may_resend, _prepare_resends)
+from ._errors import ConnectionLostError, TxgateError, connection_lost, from_response
 
 # A response line may be as large as a result the server allows (protocol.maxResultRows rows).
 _LINE_LIMIT = 1 << 30
+
+
+class _Connection:
+    """One TCP connection and the calls waiting on it, oldest first: answers come back in
+    request order, so the oldest waiting future gets the next answer."""
+
+    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self.reader = reader
+        self.writer = writer
+        self.next_id = 0
+        self.waiting: Deque[Tuple[int, "asyncio.Future[Json]"]] = collections.deque()
+        self.failure: Optional[TxgateError] = None
+        self.reading = asyncio.ensure_future(self._read_answers())
+
+    def fail(self, error: TxgateError) -> None:
+        """Gives the connection up: every waiting call fails with error, later ones too."""
+        if self.failure is None:
+            self.failure = error
+        while self.waiting:
+            _, future = self.waiting.popleft()
+            if not future.done():
+                future.set_exception(error)
+        self.writer.close()
+
+    async def _read_answers(self) -> None:
+        try:
+            while True:
+                line = await self.reader.readline()
+                if not line:
+                    raise connection_lost("txgate closed the connection", sent=True)
+                if not self.waiting:
+                    raise connection_lost("txgate sent an answer nobody asked for", sent=True)
+                response = json.loads(line)
+                request_id, future = self.waiting[0]
+                if not isinstance(response, dict) or not _answers(response, request_id):
+                    got = response.get("id") if isinstance(response, dict) else response
+                    raise connection_lost(f"answer for {got!r}, expected {request_id}", sent=True)
+                self.waiting.popleft()
+                if future.done():
+                    continue
+                # The error is made, never raised here: a raised one would carry this task's frame
+                # in its traceback, and whoever clears that traceback's frames (unittest's
+                # assertRaises does) would close this coroutine while it waits for the next answer.
+                if response.get("ok"):
+                    future.set_result(response["result"])
+                else:
+                    future.set_exception(from_response(response.get("error") or {}))
+        except asyncio.CancelledError:
+            raise
+        except TxgateError as e:
+            self.fail(e.with_traceback(None))
+        except (OSError, ValueError) as e:
+            self.fail(connection_lost(f"connection to txgate failed: {e}", sent=True))
+
+    async def close(self) -> None:
+        self.fail(connection_lost("the client was closed", sent=True))
+        self.reading.cancel()
+        try:
+            await self.writer.wait_closed()
+        except (OSError, asyncio.CancelledError):
+            pass
 
 
 class AsyncClient:
@@ -20,134 +84,141 @@ class AsyncClient:
     Several tasks may use one AsyncClient at once: their requests are pipelined on the one
     connection, run on the server one after another in the order they were sent, and each call
     gets its own answer. For requests that should run at the same time, open several clients.
+
+    A call that gets no answer within ``timeout`` seconds gives the connection up: it and every
+    call waiting on that connection fail with ConnectionLostError. The next call opens a new one.
     """
 
-    def __init__(self, reader, writer, timeout):
-        self._reader = reader
-        self._writer = writer
-        self._timeout = timeout
-        self._next_id = 0
-        # Answers come back in request order: the oldest waiting future gets the next answer.
-        self._waiting = collections.deque()
-        self._failure = None
-        self._reading = asyncio.ensure_future(self._read_answers())
-        self.session = self.server = self.limits = None
+    def __init__(self, host: str = "127.0.0.1", port: int = 7400, client_name: Optional[str] = None,
+                 timeout: Optional[float] = 60.0, connect_timeout: Optional[float] = 10.0) -> None:
+        """Use ``await AsyncClient.connect(...)``, which also opens the connection."""
+        self.host = host
+        self.port = port
+        self.client_name = client_name
+        self.timeout = timeout
+        self.connect_timeout = connect_timeout
+        self._conn: Optional[_Connection] = None
+        self._opening: Optional[asyncio.Lock] = None
+        self._closed = False
+        self.session: Optional[str] = None
+        self.server: Optional[str] = None
+        self.limits: Mapping[str, int] = {}
 
     @classmethod
-    async def connect(cls, host="127.0.0.1", port=7400, client_name=None, timeout=60.0, connect_timeout=10.0):
-        try:
-            reader, writer = await asyncio.wait_for(
-                asyncio.open_connection(host, port, limit=_LINE_LIMIT), connect_timeout)
-        except (OSError, asyncio.TimeoutError) as e:
-            raise TxgateError("CONNECTION", f"cannot connect to txgate at {host}:{port}: {e}",
-                              retryable=True) from e
-        sock = writer.get_extra_info("socket")
-        if sock is not None:
-            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        client = cls(reader, writer, timeout)
-        try:
-            hello = await client._request(_hello_request(client_name))
-        except BaseException:
-            await client.close()
-            raise
-        client.session, client.server, client.limits = hello["session"], hello["server"], hello["limits"]
+    async def connect(cls, host: str = "127.0.0.1", port: int = 7400, client_name: Optional[str] = None,
+                      timeout: Optional[float] = 60.0, connect_timeout: Optional[float] = 10.0) -> "AsyncClient":
+        client = cls(host, port, client_name, timeout, connect_timeout)
+        await client._open()
         return client
 
-    async def __aenter__(self):
+    async def __aenter__(self) -> "AsyncClient":
         return self
 
-    async def __aexit__(self, *exc):
+    async def __aexit__(self, *exc: object) -> None:
         await self.close()
-        return False
 
-    async def close(self):
-        """Closes the connection; calls still waiting fail with CONNECTION."""
-        self._fail(TxgateError("CONNECTION", "the client was closed", retryable=True))
-        self._reading.cancel()
-        self._writer.close()
+    async def close(self) -> None:
+        """Closes the connection; calls still waiting fail with ConnectionLostError. Idempotent."""
+        self._closed = True
+        conn, self._conn = self._conn, None
+        if conn is not None:
+            await conn.close()
+
+    async def _open(self) -> _Connection:
+        """The open connection, opening a new one when there is none or it failed."""
+        if self._closed:
+            raise ConnectionLostError("CONNECTION", "the client is closed", False, "no")
+        if self._conn is not None and self._conn.failure is None:
+            return self._conn
+        if self._opening is None:
+            self._opening = asyncio.Lock()
+        async with self._opening:
+            if self._conn is not None and self._conn.failure is None:
+                return self._conn
+            try:
+                reader, writer = await asyncio.wait_for(
+                    asyncio.open_connection(self.host, self.port, limit=_LINE_LIMIT), self.connect_timeout)
+            except (OSError, asyncio.TimeoutError) as e:
+                raise connection_lost(f"cannot connect to txgate at {self.host}:{self.port}: {e}",
+                                      sent=False) from e
+            sock = writer.get_extra_info("socket")
+            if sock is not None:
+                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            conn = _Connection(reader, writer)
+            try:
+                hello = await self._exchange(conn, _hello_request(self.client_name))
+            except BaseException:
+                await conn.close()
+                raise
+            self.session, self.server, self.limits = hello["session"], hello["server"], hello["limits"]
+            self._conn = conn
+            return conn
+
+    async def _exchange(self, conn: _Connection, request: Mapping[str, Any]) -> Json:
+        if conn.failure is not None:
+            raise conn.failure
+        conn.next_id += 1
+        future: "asyncio.Future[Json]" = asyncio.get_running_loop().create_future()
+        conn.waiting.append((conn.next_id, future))
         try:
-            await self._writer.wait_closed()
-        except OSError:
-            pass
-
-    def _fail(self, error):
-        if self._failure is None:
-            self._failure = error
-        while self._waiting:
-            _, future = self._waiting.popleft()
-            if not future.done():
-                future.set_exception(error)
-
-    async def _read_answers(self):
-        try:
-            while True:
-                line = await self._reader.readline()
-                if not line:
-                    raise TxgateError("CONNECTION", "txgate closed the connection", retryable=True)
-                if not self._waiting:
-                    raise TxgateError("CONNECTION", "txgate sent an answer nobody asked for")
-                request_id, future = self._waiting.popleft()
-                response = json.loads(line)
-                if response.get("id") not in (request_id, None):
-                    future.cancel()
-                    raise TxgateError("CONNECTION", f"answer for {response.get('id')!r}, expected {request_id}")
-                try:
-                    outcome = _result(response, request_id)
-                except TxgateError as e:
-                    if not future.done():
-                        future.set_exception(e)
-                    continue
-                if not future.done():
-                    future.set_result(outcome)
-        except asyncio.CancelledError:
-            raise
-        except TxgateError as e:
-            self._fail(e)
-        except (OSError, ValueError) as e:
-            self._fail(TxgateError("CONNECTION", f"connection to txgate failed: {e}", retryable=True))
-
-    async def _request(self, request):
-        if self._failure is not None:
-            raise self._failure
-        self._next_id += 1
-        future = asyncio.get_running_loop().create_future()
-        self._waiting.append((self._next_id, future))
-        try:
-            self._writer.write(_frame(request, self._next_id))
-            await self._writer.drain()
+            conn.writer.write(_frame(request, conn.next_id))
+            await conn.writer.drain()
         except OSError as e:
-            error = TxgateError("CONNECTION", f"connection to txgate failed: {e}", retryable=True)
-            self._fail(error)
+            error = connection_lost(f"connection to txgate failed: {e}", sent=True)
+            conn.fail(error)
             raise error from e
         try:
-            return await asyncio.wait_for(asyncio.shield(future), self._timeout)
+            return await asyncio.wait_for(asyncio.shield(future), self.timeout)
         except asyncio.TimeoutError:
             # The answer may still come, after answers the later calls are waiting for: the
             # connection can no longer be trusted to pair them, so it is given up.
-            error = TxgateError("CONNECTION", f"no answer within {self._timeout} s", retryable=True)
-            self._fail(error)
-            self._writer.close()
+            error = connection_lost(f"no answer within {self.timeout} s; the connection was closed", sent=True)
+            conn.fail(error)
+            if future.done() and not future.cancelled():
+                future.exception()  # raised below, not lost
             raise error from None
 
-    async def execute(self, sql, params=(), *, expect=None, isolation=None, read_only=None, request_key=None,
-                      max_attempts=None):
-        """Runs one statement as its own transaction and returns its Result."""
-        return Result(await self._request(_execute_request(sql, params, expect, isolation, read_only,
-                                                           request_key, max_attempts)))
+    async def _request(self, request: Json, retries: int = 0) -> Json:
+        _prepare_resends(request, retries)
+        resend = 0
+        while True:
+            try:
+                return await self._exchange(await self._open(), request)
+            except TxgateError as e:
+                if resend >= retries or self._closed or not _may_resend(e, request):
+                    raise
+            await asyncio.sleep(_backoff(resend))
+            resend += 1
 
-    async def batch(self, steps, *, isolation=None, read_only=None, request_key=None, max_attempts=None):
+    async def execute(self, sql: str, params: Sequence[Any] = (), *, expect: Optional[Mapping[str, int]] = None,
+                      isolation: Optional[str] = None, read_only: Optional[bool] = None,
+                      request_key: Optional[str] = None, max_attempts: Optional[int] = None,
+                      timeout_ms: Optional[int] = None, retries: int = 0) -> Result:
+        """Runs one statement as its own transaction and returns its Result (options as for
+        Client.execute)."""
+        return Result(await self._request(_execute_request(sql, params, expect, isolation, read_only,
+                                                           request_key, max_attempts, timeout_ms), retries))
+
+    async def batch(self, steps: Iterable[Step], *, isolation: Optional[str] = None,
+                    read_only: Optional[bool] = None, request_key: Optional[str] = None,
+                    max_attempts: Optional[int] = None, timeout_ms: Optional[int] = None,
+                    retries: int = 0) -> BatchResult:
         """Runs several statements in one transaction: all or nothing (steps as for Client.batch)."""
         return BatchResult(await self._request(_batch_request(steps, isolation, read_only, request_key,
-                                                              max_attempts)))
+                                                              max_attempts, timeout_ms), retries))
 
-    async def call(self, name, args=None, *, request_key=None, max_attempts=None):
+    async def call(self, name: str, args: Optional[Mapping[str, Any]] = None, *,
+                   request_key: Optional[str] = None, max_attempts: Optional[int] = None,
+                   timeout_ms: Optional[int] = None, retries: int = 0) -> BatchResult:
         """Runs a named operation defined on the server."""
-        return BatchResult(await self._request(_call_request(name, args, request_key, max_attempts)))
+        return BatchResult(await self._request(_call_request(name, args, request_key, max_attempts, timeout_ms),
+                                               retries))
 
-    async def ping(self):
+    async def ping(self) -> bool:
         await self._request({"op": "ping"})
         return True
 
-    async def operations(self):
+    async def operations(self) -> List[Json]:
         """The named operations the server offers, with their parameters."""
-        return (await self._request({"op": "operations"}))["operations"]
+        ops: List[Json] = (await self._request({"op": "operations"}))["operations"]
+        return ops
