@@ -157,7 +157,7 @@ test('a missed expectation is a ConflictError naming the step', { skip }, () => 
     (e) => e instanceof txgate.ConflictError && e.step === 1);
 }));
 
-test('transaction options reach the server: isolation, readOnly, maxAttempts, timeoutMs, requestKey', { skip }, () => withClient(async (db) => {
+test('transaction options reach the server: isolation, readOnly, maxAttempts, requestKey (timeoutMs: last test)', { skip }, () => withClient(async (db) => {
   for (const isolation of ['READ_UNCOMMITTED', 'READ_COMMITTED', 'REPEATABLE_READ', 'SERIALIZABLE']) {
     assert.equal((await db.execute('SELECT 1', [], { isolation })).scalar(), 1);
   }
@@ -168,9 +168,6 @@ test('transaction options reach the server: isolation, readOnly, maxAttempts, ti
   assert.equal((await db.execute('SELECT 1', [], { maxAttempts: 1 })).attempts, 1);
   await assert.rejects(db.execute('SELECT 1', [], { readOnly: true, requestKey: txgate.newRequestKey() }),
     (e) => e.code === 'BAD_REQUEST');
-  await assert.rejects(db.execute('SELECT SLEEP(5)', [], { timeoutMs: 200 }),
-    (e) => e instanceof txgate.TransientError && e.code === 'TIMEOUT' && e.retryable === true && e.committed === 'no');
-  assert.equal(await db.ping(), true);
 }));
 
 test('a requestKey makes a resend replay the stored answer instead of running again', { skip }, () => withClient(async (db) => {
@@ -224,37 +221,56 @@ test('named operations: listing, a read-only call, and each error family', { ski
     (e) => e instanceof txgate.ConflictError && e.step === 0);
 }));
 
-test('a call past its callTimeoutMs closes the connection; calls behind it fail, a new connection works', { skip }, async () => {
-  const db = await connect();
-  const slow = db.execute('SELECT SLEEP(5)', [], { callTimeoutMs: 100 });
-  const behind = db.execute('SELECT 1');
-  await assert.rejects(slow, (e) => e instanceof txgate.ClientTimeoutError && e.committed === 'unknown');
-  await assert.rejects(behind, (e) => e instanceof txgate.ConnectionError && e.committed === 'unknown');
-  assert.equal(db.closed, true);
-  await assert.rejects(db.ping(), (e) => e instanceof txgate.ConnectionError && e.committed === 'no');
-  await withClient(async (fresh) => assert.equal((await fresh.execute('SELECT 42')).scalar(), 42));
-});
-
-test('a pool spreads calls over its connections and replaces one that closed', { skip }, async () => {
+test('a pool spreads calls over its connections', { skip }, async () => {
   const pool = new txgate.Pool({ host: HOST, port: PORT, size: 3, clientName: 'node-pool' });
   try {
     const sessions = await Promise.all(Array.from({ length: 3 }, () => pool.execute('SELECT CONNECTION_ID(), SLEEP(0.2)')));
     assert.equal(sessions.length, 3);
     const answers = await Promise.all(Array.from({ length: 60 }, (_, i) => pool.execute('SELECT ?', [i])));
     assert.deepEqual(answers.map((r) => r.scalar()), Array.from({ length: 60 }, (_, i) => i));
-    await assert.rejects(pool.execute('SELECT SLEEP(5)', [], { callTimeoutMs: 100 }), txgate.ClientTimeoutError);
-    const after = await Promise.all(Array.from({ length: 6 }, (_, i) => pool.execute('SELECT ?', [i])));
-    assert.deepEqual(after.map((r) => r.scalar()), [0, 1, 2, 3, 4, 5]);
   } finally {
     await pool.close();
   }
 });
 
-test('a connection closed by the client fails the calls still waiting', { skip }, async () => {
-  const db = await connect();
-  const waiting = db.execute('SELECT SLEEP(2)');
-  const closing = db.close();
-  await assert.rejects(waiting, (e) => e instanceof txgate.ConnectionError && e.committed === 'unknown');
-  await closing;
-  await assert.rejects(db.ping(), txgate.ConnectionError);
+// Every way a running statement is cut short, in one test and all at once: each stop makes the
+// server drop that database connection, and nothing after this test borrows a database connection
+// (pings only), so that no request races with those drops.
+test('timeouts and closing: server TIMEOUT, callTimeoutMs, a pool replacing a closed connection, close()', { skip }, async () => {
+  const server = await connect();
+  const timedOut = await connect();
+  const closing = await connect();
+  const pool = new txgate.Pool({ host: HOST, port: PORT, size: 1 });
+  try {
+    // Each outcome is caught at once: several settle while the test waits for another.
+    const settle = (p) => p.then((value) => ({ value }), (error) => ({ error }));
+    const serverTimeout = settle(server.execute('SELECT SLEEP(5)', [], { timeoutMs: 200 }));
+    const slow = settle(timedOut.execute('SELECT SLEEP(5)', [], { callTimeoutMs: 100 }));
+    const behind = settle(timedOut.ping());
+    const waiting = settle(closing.execute('SELECT SLEEP(2)'));
+    const pooled = settle(pool.execute('SELECT SLEEP(5)', [], { callTimeoutMs: 100 }));
+    await closing.close();
+
+    let e = (await waiting).error;
+    assert.ok(e instanceof txgate.ConnectionError && e.committed === 'unknown', String(e));
+    await assert.rejects(closing.ping(), (x) => x instanceof txgate.ConnectionError && x.committed === 'no');
+
+    e = (await serverTimeout).error;
+    assert.ok(e instanceof txgate.TransientError && e.code === 'TIMEOUT' && e.retryable === true
+      && e.committed === 'no', String(e));
+    assert.equal(await server.ping(), true);
+
+    e = (await slow).error;
+    assert.ok(e instanceof txgate.ClientTimeoutError && e.code === 'CLIENT_TIMEOUT' && e.committed === 'unknown', String(e));
+    e = (await behind).error;
+    assert.ok(e instanceof txgate.ConnectionError && e.committed === 'unknown', String(e));
+    assert.equal(timedOut.closed, true);
+    await assert.rejects(timedOut.ping(), (x) => x instanceof txgate.ConnectionError && x.committed === 'no');
+
+    e = (await pooled).error;
+    assert.ok(e instanceof txgate.ClientTimeoutError, String(e));
+    assert.equal(await pool.ping(), true);
+  } finally {
+    await Promise.all([server.close(), timedOut.close(), closing.close(), pool.close()]);
+  }
 });
