@@ -221,6 +221,23 @@ test('named operations: listing, a read-only call, and each error family', { ski
     (e) => e instanceof txgate.ConflictError && e.step === 0);
 }));
 
+test('the README example runs as written', { skip }, () => {
+  const { execFileSync } = require('node:child_process');
+  const fs = require('node:fs');
+  const path = require('node:path');
+  const readme = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
+  const example = readme.split('## Example')[1].match(/```js\n([\s\S]*?)```/)[1];
+  // Run from the package's folder, where require('txgate') is the package itself.
+  const out = execFileSync(process.execPath, ['-e', example], {
+    cwd: path.join(__dirname, '..'),
+    env: { ...process.env, TXGATE_PORT: String(PORT) },
+    encoding: 'utf8',
+  });
+  assert.match(out, /CONFLICT 0 no/);
+  assert.match(out, /\[ 1, 1 \]/);
+  assert.match(out, /big: 9007199254740993n/);
+});
+
 test('a pool spreads calls over its connections', { skip }, async () => {
   const pool = new txgate.Pool({ host: HOST, port: PORT, size: 3, clientName: 'node-pool' });
   try {
