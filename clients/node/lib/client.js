@@ -50,7 +50,8 @@ class BatchResult {
   }
 }
 
-function pickOptions(options, extra = []) {
+/** Splits call options into request fields and the client-side callTimeoutMs. */
+function pickOptions(options, extra = [], tx = true) {
   const fields = {};
   let callTimeoutMs;
   if (options === undefined || options === null) return { fields, callTimeoutMs };
@@ -58,10 +59,11 @@ function pickOptions(options, extra = []) {
   for (const [k, v] of Object.entries(options)) {
     if (CLIENT_OPTIONS.includes(k)) {
       callTimeoutMs = v;
-    } else if (TX_OPTIONS.includes(k) || extra.includes(k)) {
+    } else if ((tx && TX_OPTIONS.includes(k)) || extra.includes(k)) {
       if (v !== undefined) fields[k] = v;
     } else {
-      throw new TypeError(`unknown option '${k}' (known: ${[...TX_OPTIONS, ...extra, ...CLIENT_OPTIONS].join(', ')})`);
+      const known = [...(tx ? TX_OPTIONS : []), ...extra, ...CLIENT_OPTIONS];
+      throw new TypeError(`unknown option '${k}' (known: ${known.join(', ')})`);
     }
   }
   return { fields, callTimeoutMs };
@@ -124,7 +126,7 @@ class Client extends EventEmitter {
   }
 
   async ping(options) {
-    const { callTimeoutMs } = pickOptions(options);
+    const { callTimeoutMs } = pickOptions(options, [], false);
     await this._request({ op: 'ping' }, () => true, callTimeoutMs);
     return true;
   }
@@ -149,7 +151,7 @@ class Client extends EventEmitter {
   }
 
   async operations(options) {
-    const { callTimeoutMs } = pickOptions(options);
+    const { callTimeoutMs } = pickOptions(options, [], false);
     return this._request({ op: 'operations' }, (r) => r.operations, callTimeoutMs);
   }
 
@@ -158,7 +160,7 @@ class Client extends EventEmitter {
    * For fields this client does not know yet; values are not converted.
    */
   async request(body, options) {
-    const { callTimeoutMs } = pickOptions(options);
+    const { callTimeoutMs } = pickOptions(options, [], false);
     return this._request({ ...body }, (r) => r, callTimeoutMs);
   }
 
@@ -186,7 +188,7 @@ class Client extends EventEmitter {
       return Promise.reject(new TypeError('callTimeoutMs must be an integer >= 1'));
     }
     const id = this._nextId++;
-    const text = stringify({ id, ...body });
+    const text = stringify({ ...body, id });
     const bytes = Buffer.byteLength(text, 'utf8');
     if (this.limits && bytes > this.limits.maxFrameBytes) {
       return Promise.reject(new RequestError('FRAME_TOO_LARGE',

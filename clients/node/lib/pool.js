@@ -1,6 +1,7 @@
 'use strict';
 
 const { connect } = require('./client');
+const { connectionError } = require('./errors');
 
 /**
  * Up to `size` connections, opened when needed. Each call goes to an idle connection, else opens a
@@ -20,7 +21,6 @@ class Pool {
   /** A connected client for one call. */
   async acquire() {
     if (this._closed) {
-      const { connectionError } = require('./errors');
       throw connectionError('the pool is closed', false);
     }
     let best = -1;
@@ -37,7 +37,9 @@ class Pool {
     }
     if (empty !== -1) return this._open(empty);
     const slot = this._slots[best];
-    return slot.client || slot.connecting;
+    if (slot.client) return slot.client;
+    slot.waiting++;
+    return slot.connecting;
   }
 
   _open(i) {
@@ -77,8 +79,9 @@ class Pool {
   }
 }
 
+/** Calls on a connection, or waiting for it to open. */
 function load(slot) {
-  return slot.client ? slot.client.pending : slot.waiting++;
+  return slot.client ? slot.client.pending : slot.waiting;
 }
 
 module.exports = { Pool };

@@ -225,3 +225,20 @@ test('unknown options are refused before anything is sent', async () => {
   await c.close();
   server.close();
 });
+
+test('a raw request cannot replace the id the client matches answers by', async () => {
+  const ids = [];
+  const server = await scriptedPeer((req, socket) => {
+    ids.push(req.id);
+    socket.write(`${JSON.stringify({ id: req.id, ok: true, result: { echoed: req.op } })}\n`);
+  });
+  const c = await txgate.connect({ port: server.address().port, hello: false });
+  try {
+    assert.deepEqual(await c.request({ id: 'mine', op: 'ping' }), { echoed: 'ping' });
+    assert.deepEqual(ids, [1]);
+    await assert.rejects(c.ping({ readOnly: true }), /unknown option 'readOnly'/);
+  } finally {
+    await c.close();
+    server.close();
+  }
+});
