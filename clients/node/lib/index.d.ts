@@ -116,7 +116,7 @@ export interface ConnectOptions {
   host?: string;
   /** Default 7400. */
   port?: number;
-  /** true, or tls.connect options, to connect over TLS. */
+  /** true, or tls.connect options, to connect over TLS (to a TLS-terminating proxy in front of txgate). */
   tls?: boolean | TlsConnectionOptions;
   /** Shown to operators (hello's `client`). */
   clientName?: string;

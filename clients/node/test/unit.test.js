@@ -6,6 +6,9 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const net = require('node:net');
+const tls = require('node:tls');
+const fs = require('node:fs');
+const path = require('node:path');
 const { LineSplitter } = require('../lib/framing');
 const values = require('../lib/values');
 const errors = require('../lib/errors');
@@ -210,11 +213,9 @@ test('a request over the announced maxFrameBytes is refused without being sent',
 });
 
 test('an unreachable server is a ConnectionError with nothing sent', async () => {
-  const server = await scriptedPeer(() => {});
-  const { port } = server.address();
-  await new Promise((r) => { server.close(r); });
-  await assert.rejects(txgate.connect({ port }), (e) => e instanceof txgate.ConnectionError
-    && e.committed === 'no' && e.retryable === true);
+  // Nothing can listen on port 0: the connection is refused.
+  await assert.rejects(txgate.connect({ port: 0 }), (e) => e instanceof txgate.ConnectionError
+    && e.code === 'CONNECTION' && e.committed === 'no' && e.retryable === true);
 });
 
 test('unknown options are refused before anything is sent', async () => {
@@ -239,6 +240,33 @@ test('a raw request cannot replace the id the client matches answers by', async 
     await assert.rejects(c.ping({ readOnly: true }), /unknown option 'readOnly'/);
   } finally {
     await c.close();
+    server.close();
+  }
+});
+
+test('tls: true connects through TLS, for a TLS-terminating proxy in front of txgate', async () => {
+  const fixtures = path.join(__dirname, 'fixtures');
+  const cert = fs.readFileSync(path.join(fixtures, 'localhost-cert.pem'));
+  const server = tls.createServer({ key: fs.readFileSync(path.join(fixtures, 'localhost-key.pem')), cert }, (socket) => {
+    const s = new LineSplitter();
+    socket.on('data', (chunk) => {
+      for (const line of s.push(chunk)) {
+        const req = JSON.parse(line);
+        socket.write(`${JSON.stringify({ id: req.id, ok: true, result: req.op === 'hello' ? { server: 'tls-peer', session: '1', protocol: 1, limits: {} } : {} })}\n`);
+      }
+    });
+    socket.on('error', () => {});
+  });
+  await new Promise((r) => { server.listen(0, '127.0.0.1', r); });
+  try {
+    const { port } = server.address();
+    const c = await txgate.connect({ port, tls: { ca: cert } });
+    assert.equal(c.server, 'tls-peer');
+    assert.equal(await c.ping(), true);
+    await c.close();
+    await assert.rejects(txgate.connect({ port, tls: true }), (e) => e instanceof txgate.ConnectionError
+      && e.committed === 'no' && /certificate/.test(e.message));
+  } finally {
     server.close();
   }
 });
