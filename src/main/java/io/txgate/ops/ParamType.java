@@ -22,7 +22,7 @@ public enum ParamType {
   /** An ISO-8601 date string, e.g. "2024-02-29". */
   DATE("a date like \"2024-02-29\""),
   /** An ISO-8601 local date-time string, e.g. "2024-02-29T12:00:00". */
-  DATETIME("a date-time like \"2024-02-29T12:00:00\""),
+  DATETIME("a date-time like \"2024-02-29T12:00:00\" or \"2024-02-29 12:00:00\""),
   /** Bytes, as {"$base64": "..."}. */
   BINARY("{\"$base64\": \"...\"}");
 
@@ -89,7 +89,9 @@ public enum ParamType {
           break;
         case DATETIME:
           if (v instanceof String s) {
-            LocalDateTime.parse(s);
+            // ISO 8601 with "T", or SQL's own form with a space, which is what MySQL prints and
+            // what Python's str(datetime) gives: the server accepts both, and so does txgate.
+            LocalDateTime.parse(s.length() > 10 && s.charAt(10) == ' ' ? s.substring(0, 10) + 'T' + s.substring(11) : s);
             return s;
           }
           break;
