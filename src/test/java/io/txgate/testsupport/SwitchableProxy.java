@@ -47,7 +47,24 @@ public final class SwitchableProxy implements AutoCloseable {
     closeAll();
     if (server == null) {
       server = vertx.createNetServer().connectHandler(this::accept);
-      TestServer.await(server.listen(port, "127.0.0.1"));
+      // The listener closed by off() can still hold the port for a moment after its close
+      // completed (its sockets finish closing on the event loop): the bind is tried again.
+      for (int attempt = 1; ; attempt++) {
+        try {
+          TestServer.await(server.listen(port, "127.0.0.1"));
+          break;
+        } catch (IllegalStateException e) {
+          if (!(e.getCause() instanceof java.net.BindException) || attempt == 100) {
+            throw e;
+          }
+          try {
+            Thread.sleep(50);
+          } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            throw e;
+          }
+        }
+      }
     }
   }
 
