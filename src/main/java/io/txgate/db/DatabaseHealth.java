@@ -172,7 +172,7 @@ public final class DatabaseHealth {
     return true;
   }
 
-  /** Reports a database call that reached the server. */
+  /** Reports a database call that the server answered (a result or an SQL error). */
   public synchronized void recordSuccess() {
     consecutiveFailures = 0;
   }
@@ -286,8 +286,12 @@ public final class DatabaseHealth {
         return;
       }
       if (probeInFlight) {
-        // The last probe is still stuck in its handshake: never stack a second one on a frozen server.
+        // The last probe is still stuck in its handshake: never stack a second one on a frozen
+        // server, but count it as failing again.
+        failedProbe();
+        ready = pending.isEmpty();
         schedule();
+        first.tryComplete();
         return;
       }
       probeInFlight = true;
@@ -324,16 +328,24 @@ public final class DatabaseHealth {
           reset();
         } else {
           lastFailure = describe(ar.cause());
-          if (!open) {
-            // A probe is a deliberate, bounded test on a fresh connection: one failure is an outage.
-            trip("a failed probe");
-          }
+          failedProbe();
         }
         ready = pending.isEmpty();
         schedule();
       }
       first.tryComplete();
     });
+  }
+
+  /**
+   * A probe is a deliberate, bounded test on a fresh connection, but one slow probe on a loaded
+   * machine is not an outage: two in a row, with no request answered by the database in between
+   * (which resets the count), are. Callers hold the monitor.
+   */
+  private void failedProbe() {
+    if (!open && ++consecutiveFailures >= Math.min(2, settings.failureThreshold())) {
+      trip(consecutiveFailures + " failed probes");
+    }
   }
 
   private Future<Void> runTasks(SqlConnection c) {

@@ -115,7 +115,14 @@ public final class TransactionRunner {
     stats.transactions.increment();
     Execution exec = new Execution(vertx, sessions, stats, r, settings.cancelGraceMs(), reset);
     Plan plan = new Plan(r, isolation, setIsolation, autocommit, reset, exec);
-    return exec.run(this::acquire, conn -> attempt(conn, plan, 1));
+    return exec.run(this::acquire, conn -> attempt(conn, plan, 1)
+      // An answer from the database, a result or an SQL error, is what proves it alive: a
+      // connection borrowed from the pool is not (an idle one comes out of a frozen server too).
+      .onComplete(ar -> {
+        if (ar.succeeded() || answeredByDatabase(ar.cause())) {
+          health.recordSuccess();
+        }
+      }));
   }
 
   /**
@@ -185,7 +192,6 @@ public final class TransactionRunner {
     db.pool().getConnection().onComplete(ar -> {
       vertx.cancelTimer(timer);
       if (ar.succeeded()) {
-        health.recordSuccess();
         if (result.tryComplete(ar.result())) {
           stats.waiting.decrementAndGet();
           stats.poolWait.record(System.nanoTime() - t0, java.util.concurrent.TimeUnit.NANOSECONDS);
@@ -202,6 +208,13 @@ public final class TransactionRunner {
         stats.acquireRejected.increment();
       }
     });
+  }
+
+  /** Whether a failure came from the database's own answer, not from its absence or silence. */
+  private static boolean answeredByDatabase(Throwable t) {
+    ErrorCode code = t instanceof ProtocolException p ? p.code() : ErrorCode.INTERNAL;
+    return code != ErrorCode.UNAVAILABLE && code != ErrorCode.TIMEOUT && code != ErrorCode.COMMIT_UNKNOWN
+      && code != ErrorCode.BUSY && code != ErrorCode.INTERNAL;
   }
 
   /** Full jitter: uniformly random in [1, min(max, base * 2^(n-1))] milliseconds. */
