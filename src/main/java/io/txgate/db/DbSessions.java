@@ -120,10 +120,12 @@ public final class DbSessions {
     return killer().compose(k -> k.query("KILL QUERY " + id).execute()
       .<Void>mapEmpty()
       .onFailure(t -> {
-        // 1094 ER_NO_SUCH_THREAD: the session is already gone, nothing to stop. Anything else:
-        // this connection may be broken; the next kill opens a new one.
-        killer = null;
-        k.close();
+        // An error from the server (1094 ER_NO_SUCH_THREAD: the session is already gone) leaves
+        // the killer sound. Anything else: it may be broken; the next kill opens a new one.
+        if (!(t instanceof io.vertx.mysqlclient.MySQLException)) {
+          killer = null;
+          k.close();
+        }
       }));
   }
 

@@ -2,12 +2,10 @@ package io.txgate.clients;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.txgate.testsupport.ClientSuites;
 import io.txgate.testsupport.TestServer;
 import java.io.File;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,22 +16,10 @@ class NodeClientTest {
 
   @Test
   void nodeSuitePassesAgainstARealServer() throws Exception {
-    boolean node = onPath("node");
-    if (!node && System.getenv("CI") == null) {
-      Assumptions.abort("node is not installed");
-    }
-    assertThat(node).as("node (installed by .ci/run)").isTrue();
+    ClientSuites.require("node");
     try (TestServer server = TestServer.start()) {
-      ProcessBuilder pb = new ProcessBuilder(List.of("node", "--test", "--test-reporter=tap"))
-        .directory(new File("clients/node"))
-        .redirectErrorStream(true);
-      pb.environment().put("TXGATE_TEST_HOST", "127.0.0.1");
-      pb.environment().put("TXGATE_TEST_PORT", Integer.toString(server.port()));
-      Process p = pb.start();
-      String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      assertThat(p.waitFor(5, TimeUnit.MINUTES)).isTrue();
-      System.out.println(output);
-      assertThat(p.exitValue()).as(output).isZero();
+      String output = ClientSuites.run(List.of("node", "--test", "--test-reporter=tap"), new File("clients/node"),
+        server.port());
       assertThat(output).as(output)
         .containsPattern("(?m)^# pass [1-9][0-9]*$")
         .containsPattern("(?m)^# fail 0$")
@@ -41,14 +27,5 @@ class NodeClientTest {
         .containsPattern("(?m)^# skipped 0$")
         .containsPattern("(?m)^# todo 0$");
     }
-  }
-
-  private static boolean onPath(String command) {
-    for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-      if (new File(dir, command).canExecute()) {
-        return true;
-      }
-    }
-    return false;
   }
 }

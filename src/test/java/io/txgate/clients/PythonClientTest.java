@@ -2,15 +2,13 @@ package io.txgate.clients;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.txgate.testsupport.ClientSuites;
 import io.txgate.testsupport.TestServer;
 import io.vertx.core.json.JsonObject;
 import java.io.File;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,36 +33,15 @@ class PythonClientTest {
 
   @Test
   void pythonSuitePassesAgainstARealServer(@TempDir Path dir) throws Exception {
-    boolean python = new File("/usr/bin/python3").canExecute() || onPath("python3");
-    if (!python && System.getenv("CI") == null) {
-      Assumptions.abort("python3 is not installed");
-    }
-    assertThat(python).as("python3 (installed by .ci/run)").isTrue();
+    ClientSuites.require("python3");
     Path operations = dir.resolve("operations.yaml");
     Files.writeString(operations, Files.readString(Path.of("conf/operations.yaml")) + ECHO_DATETIME);
     try (TestServer server = TestServer.start(
         new JsonObject().put("TXGATE_TX_OPERATIONS_FILE", operations.toString()))) {
-      ProcessBuilder pb = new ProcessBuilder(List.of("python3", "-m", "unittest", "discover", "-v",
-        "-s", "clients/python/tests", "-t", "clients/python"))
-        .redirectErrorStream(true);
-      pb.environment().put("TXGATE_TEST_HOST", "127.0.0.1");
-      pb.environment().put("TXGATE_TEST_PORT", Integer.toString(server.port()));
-      Process p = pb.start();
-      String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      assertThat(p.waitFor(5, TimeUnit.MINUTES)).isTrue();
-      System.out.println(output);
-      assertThat(p.exitValue()).as(output).isZero();
+      String output = ClientSuites.run(List.of("python3", "-m", "unittest", "discover", "-v",
+        "-s", "clients/python/tests", "-t", "clients/python"), new File("."), server.port());
       assertThat(output).contains("OK").doesNotContain("skipped");
       assertThat(output).containsPattern("Ran [1-9][0-9]* tests");
     }
-  }
-
-  private static boolean onPath(String command) {
-    for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-      if (new File(dir, command).canExecute()) {
-        return true;
-      }
-    }
-    return false;
   }
 }
