@@ -193,10 +193,22 @@ class ConnectionTest {
 
   @Test
   void aBlockingCallInsideACallbackIsRefusedInsteadOfHanging() throws Exception {
+    // The first answer waits until the callback is attached: a stage attached to an already
+    // completed future runs on the caller's thread, not on the reader thread this test is about.
+    java.util.concurrent.CountDownLatch attached = new java.util.concurrent.CountDownLatch(1);
     try (ScriptedServer server = new ScriptedServer(peer -> {
       peer.hello();
       Map<String, Object> r;
+      boolean first = true;
       while ((r = peer.read()) != null) {
+        if (first) {
+          first = false;
+          try {
+            attached.await(1, TimeUnit.MINUTES);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        }
         peer.ok(r.get("id"), "{}");
       }
     });
@@ -205,6 +217,7 @@ class ConnectionTest {
         db.ping();
         return null;
       });
+      attached.countDown();
       ExecutionException e = assertThrows(ExecutionException.class, () -> nested.get(1, TimeUnit.MINUTES));
       assertInstanceOf(IllegalStateException.class, e.getCause());
       db.ping();
