@@ -88,8 +88,13 @@ class BrowserConsoleTest {
       wait.until(d -> d.findElement(By.id("connections")).getText().equals("5"));
       assertThat(driver.findElement(By.id("instances")).getText()).isEqualTo("2 protocol instances");
 
-      String requests = driver.findElement(By.id("requests")).getText();
-      String acquisitions = poolValue(driver, "acquisitions");
+      // Read through the wait too: the pool list is rebuilt every second, so a cell found here can be
+      // replaced before its text is read (StaleElementReference, seen once in CI).
+      String requests = wait.until(d -> d.findElement(By.id("requests")).getText());
+      String acquisitions = wait.until(d -> {
+        String v = poolValue(d, "acquisitions");
+        return v.isEmpty() ? null : v;
+      });
       wait.until(d -> !d.findElement(By.id("requests")).getText().equals(requests));
       wait.until(d -> !poolValue(d, "acquisitions").equals(acquisitions));
       wait.until(d -> !d.findElement(By.id("rps")).getText().startsWith("0 "));
