@@ -2,7 +2,9 @@
 // one update a second) and the POST actions. No framework, no build step, nothing from the network.
 
 const $ = (id) => document.getElementById(id);
-const state = { sessions: [], sortKey: 'id', sortAsc: true, filter: '' };
+const state = { sessions: [], sortKey: 'id', sortAsc: true, filter: '', confirmKill: null };
+// A kill takes two clicks: the first arms the row's button for a few seconds, the second kills.
+const CONFIRM_MS = 5000;
 // State-changing calls carry this header, which a cross-site form cannot set.
 const ACTION_HEADERS = { 'X-Txgate-Console': '1' };
 
@@ -86,6 +88,14 @@ function sessionValue(s, key) {
   return s[key] ?? '';
 }
 
+function killButton(id) {
+  const c = state.confirmKill;
+  if (c && c.id === id && Date.now() < c.until) {
+    return `<button type="button" class="kill confirm" data-confirm="${esc(id)}">confirm kill</button>`;
+  }
+  return `<button type="button" class="kill" data-kill="${esc(id)}">kill</button>`;
+}
+
 function renderSessions() {
   const f = state.filter.toLowerCase();
   const rows = state.sessions.filter((s) => !f || [s.id, s.remoteAddress, s.client, s.instance,
@@ -105,7 +115,7 @@ function renderSessions() {
       + `<td class="num">${fmtInt(s.requests)}</td><td class="num">${fmtInt(s.errors)}</td>`
       + `<td class="num">${fmtBytes(s.bytesIn)}</td><td class="num">${fmtBytes(s.bytesOut)}</td>`
       + `<td>${fmtTime(s.lastActivity)}</td><td class="sql" title="${busy}">${busy}</td>`
-      + `<td><button type="button" class="kill" data-kill="${esc(s.id)}">kill</button></td></tr>`;
+      + `<td>${killButton(s.id)}</td></tr>`;
   }).join('');
   for (const th of $('sessions').tHead.rows[0].cells) {
     th.classList.toggle('sorted', th.dataset.key === state.sortKey);
@@ -149,8 +159,16 @@ $('sessions').tHead.addEventListener('click', (e) => {
   renderSessions();
 });
 $('sessions').tBodies[0].addEventListener('click', async (e) => {
-  const id = e.target.dataset && e.target.dataset.kill;
+  const armed = e.target.dataset && e.target.dataset.kill;
+  if (armed) {
+    state.confirmKill = { id: armed, until: Date.now() + CONFIRM_MS };
+    renderSessions();
+    setTimeout(renderSessions, CONFIRM_MS + 50);
+    return;
+  }
+  const id = e.target.dataset && e.target.dataset.confirm;
   if (!id) return;
+  state.confirmKill = null;
   e.target.disabled = true;
   try {
     await post(`api/sessions/${encodeURIComponent(id)}/kill`);

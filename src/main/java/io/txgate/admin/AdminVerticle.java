@@ -31,6 +31,7 @@ public final class AdminVerticle extends VerticleBase {
   private final Monitor monitor;
   private final PrometheusMeterRegistry registry;
   private final DatabaseHealth health;
+  private final AuditLog audit = new AuditLog();
   private HttpServer server;
   private long ticker;
   private String latest = "{}";
@@ -47,11 +48,15 @@ public final class AdminVerticle extends VerticleBase {
   public Future<?> start() {
     Router router = Router.router(vertx);
     router.route().handler(ctx -> {
+      // No framing (clickjacking a kill button), no MIME sniffing, scripts and styles from here only.
       ctx.response().putHeader("X-Content-Type-Options", "nosniff")
         .putHeader("Referrer-Policy", "no-referrer")
-        .putHeader("Content-Security-Policy", "default-src 'self'; style-src 'self'; img-src 'self' data:");
+        .putHeader("X-Frame-Options", "DENY")
+        .putHeader("Content-Security-Policy", "default-src 'self'; style-src 'self'; img-src 'self' data:;"
+          + " frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'");
       ctx.next();
     });
+    router.route().handler(new HostCheck(config.allowedHosts()));
 
     HealthCheckHandler live = HealthCheckHandler.create(vertx).register("process", p -> p.complete(Status.OK()));
     HealthCheckHandler ready = HealthCheckHandler.create(vertx)
@@ -73,21 +78,26 @@ public final class AdminVerticle extends VerticleBase {
     router.get("/api/operations").handler(ctx -> json(ctx, monitor.operations()));
     router.get("/api/stream").handler(this::stream);
     router.route("/api/*").method(HttpMethod.POST).handler(this::csrfGuard);
+    router.get("/api/audit").handler(ctx -> json(ctx, audit.recent()));
     router.post("/api/sessions/:id/kill").handler(ctx -> {
       String id = ctx.pathParam("id");
-      if (monitor.kill(id, operator(ctx))) {
+      if (monitor.kill(id, operator(ctx) + " from " + from(ctx))) {
+        audit.record(operator(ctx), from(ctx), "kill", id, "killed");
         json(ctx, new JsonObject().put("killed", id));
       } else {
+        audit.record(operator(ctx), from(ctx), "kill", id, "no such session");
         ctx.response().setStatusCode(404);
         json(ctx, new JsonObject().put("error", "no session " + id));
       }
     });
     router.post("/api/pause").handler(ctx -> {
       monitor.accepting(false);
+      audit.record(operator(ctx), from(ctx), "pause", null, "new connections refused");
       json(ctx, new JsonObject().put("accepting", false));
     });
     router.post("/api/resume").handler(ctx -> {
       monitor.accepting(true);
+      audit.record(operator(ctx), from(ctx), "resume", null, "new connections accepted");
       json(ctx, new JsonObject().put("accepting", true));
     });
     router.route("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false));
@@ -143,16 +153,16 @@ public final class AdminVerticle extends VerticleBase {
     return server.actualPort();
   }
 
-  /**
-   * Who is acting, for the log: the credential that passed (never the secret itself) and the
-   * address it came from.
-   */
-  private String operator(io.vertx.ext.web.RoutingContext ctx) {
+  /** Who is acting, for the log and the audit: the credential that passed, never the secret itself. */
+  private String operator(RoutingContext ctx) {
     String auth = ctx.request().getHeader("Authorization");
-    String who = !config.hasCredentials() || auth == null ? "an operator without credentials (loopback)"
+    return !config.hasCredentials() || auth == null ? "an operator without credentials (loopback)"
       : auth.regionMatches(true, 0, "Bearer ", 0, 7) ? "the bearer-token holder"
       : "user '" + config.username() + "'";
-    return who + " from " + ctx.request().remoteAddress().host();
+  }
+
+  private static String from(RoutingContext ctx) {
+    return ctx.request().remoteAddress().host();
   }
 
   @Override

@@ -55,6 +55,14 @@ public record Key(String path, String env, Object defaultValue) {
     throw new ConfigException(this, "'" + v + "' is not true or false");
   }
 
+  /** A list: a YAML sequence, or (from the environment) names separated by commas; blanks dropped. */
+  java.util.List<String> list(JsonObject merged) {
+    Object v = raw(merged);
+    java.util.stream.Stream<?> items = v instanceof io.vertx.core.json.JsonArray a ? a.stream()
+      : java.util.Arrays.stream(v.toString().split(","));
+    return items.map(o -> String.valueOf(o).trim()).filter(x -> !x.isEmpty()).toList();
+  }
+
   @Override
   public String toString() {
     return path + " (" + env + ")";

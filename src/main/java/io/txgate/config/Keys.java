@@ -68,6 +68,8 @@ public final class Keys {
   public static final Key ADMIN_PASSWORD_HASH =
     new Key("admin.passwordHash", "TXGATE_ADMIN_PASSWORD_HASH", "");
   public static final Key ADMIN_TOKEN = new Key("admin.token", "TXGATE_ADMIN_TOKEN", "");
+  public static final Key ADMIN_ALLOWED_HOSTS =
+    new Key("admin.allowedHosts", "TXGATE_ADMIN_ALLOWED_HOSTS", "");
 
   public static final Key EMBEDDED_DATA_DIR =
     new Key("embedded.dataDir", "TXGATE_EMBEDDED_DATA_DIR", "data");
@@ -84,6 +86,7 @@ public final class Keys {
     TX_MAX_ATTEMPTS, TX_ISOLATION, TX_RETRY_BASE_MS, TX_RETRY_MAX_MS, TX_REQUEST_KEY_RETENTION_SECONDS,
     TX_REQUEST_TIMEOUT_MS, TX_CANCEL_GRACE_MS, TX_ALLOW_RAW_SQL, OPERATIONS_FILE,
     ADMIN_HOST, ADMIN_PORT, ADMIN_ENABLED, ADMIN_USERNAME, ADMIN_PASSWORD, ADMIN_PASSWORD_HASH, ADMIN_TOKEN,
+    ADMIN_ALLOWED_HOSTS,
     EMBEDDED_DATA_DIR, EMBEDDED_PORT, EMBEDDED_SCHEMA);
 
   private Keys() {

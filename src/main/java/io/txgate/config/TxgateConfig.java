@@ -77,9 +77,12 @@ public record TxgateConfig(Db db, Protocol protocol, Tx tx, Admin admin, Embedde
   /**
    * The admin console's web server and its credentials: basic auth with a plain password (meant to
    * come from the environment) or a PBKDF2 hash, and/or a bearer token. {@link #toString} hides them.
+   *
+   * @param allowedHosts host names (besides loopback names and IP addresses) that a request's
+   *     {@code Host} header may carry: the names the console is reached under
    */
   public record Admin(String host, int port, boolean enabled, String username, String password,
-                      String passwordHash, String token) {
+                      String passwordHash, String token, java.util.List<String> allowedHosts) {
 
     public boolean hasCredentials() {
       return !password.isEmpty() || !passwordHash.isEmpty() || !token.isEmpty();
@@ -88,7 +91,7 @@ public record TxgateConfig(Db db, Protocol protocol, Tx tx, Admin admin, Embedde
     @Override
     public String toString() {
       return "Admin[host=" + host + ", port=" + port + ", enabled=" + enabled + ", credentials="
-        + (hasCredentials() ? "set" : "none") + "]";
+        + (hasCredentials() ? "set" : "none") + ", allowedHosts=" + allowedHosts + "]";
     }
   }
 
@@ -155,7 +158,7 @@ public record TxgateConfig(Db db, Protocol protocol, Tx tx, Admin admin, Embedde
       Keys.OPERATIONS_FILE.string(m));
     Admin admin = new Admin(Keys.ADMIN_HOST.string(m), Keys.ADMIN_PORT.integer(m, 0, 65_535),
       Keys.ADMIN_ENABLED.bool(m), Keys.ADMIN_USERNAME.string(m), Keys.ADMIN_PASSWORD.string(m),
-      Keys.ADMIN_PASSWORD_HASH.string(m), Keys.ADMIN_TOKEN.string(m));
+      Keys.ADMIN_PASSWORD_HASH.string(m), Keys.ADMIN_TOKEN.string(m), Keys.ADMIN_ALLOWED_HOSTS.list(m));
     if (admin.enabled() && !isLoopback(admin.host()) && !admin.hasCredentials()) {
       throw new ConfigException(Keys.ADMIN_HOST, "'" + admin.host() + "' is reachable from other machines,"
         + " and the console can kill sessions: txgate will not serve it there without credentials."

@@ -3,8 +3,10 @@ package io.txgate.admin;
 import static io.txgate.testsupport.WireClient.execute;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.txgate.testsupport.Http;
 import io.txgate.testsupport.TestServer;
 import io.txgate.testsupport.WireClient;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.File;
 import java.nio.file.Files;
@@ -112,11 +114,23 @@ class BrowserConsoleTest {
       for (Thread t : load) {
         t.join(10_000);
       }
+      // The first click only arms the button: nothing is killed until the confirmation.
       wait.until(d -> {
         d.findElement(By.cssSelector("button[data-kill='" + id + "']")).click();
         return true;
       });
+      String armed = wait.until(d -> d.findElement(By.cssSelector("button[data-confirm='" + id + "']")).getText());
+      assertThat(armed).isEqualTo("confirm kill");
+      assertThat(victim.call(execute("still-here", "SELECT 1")).getBoolean("ok"))
+        .as("one click kills nothing").isTrue();
+      wait.until(d -> {
+        d.findElement(By.cssSelector("button[data-confirm='" + id + "']")).click();
+        return true;
+      });
       assertThat(victim.closedByServer()).as("the killed client's connection is closed").isTrue();
+      JsonArray audit = new JsonArray(Http.get(server.adminUrl() + "/api/audit").body());
+      assertThat(audit.getJsonObject(audit.size() - 1).getString("action")).isEqualTo("kill");
+      assertThat(audit.getJsonObject(audit.size() - 1).getString("target")).isEqualTo(id);
       wait.until(d -> rowsOf(d, "browser-test").size() == 4);
       for (WireClient c : clients) {
         if (c != victim) {
