@@ -1,6 +1,7 @@
 package io.txgate.ops;
 
 import io.txgate.config.ConfigException;
+import io.txgate.config.Keys;
 import io.txgate.protocol.Expectation;
 import io.txgate.protocol.Isolation;
 import io.txgate.protocol.ProtocolException;
@@ -36,10 +37,18 @@ public final class OperationsLoader {
     this.source = source;
   }
 
-  /** Loads the file; a missing file means no operations. */
+  /**
+   * Loads the file. An empty path means no named operations, on purpose; a path that names no file
+   * is an error, never "0 named operations": a typo or a wrong working directory would otherwise
+   * start a server whose every call fails UNKNOWN_OPERATION.
+   */
   public static Operations load(Path file, int serverMaxAttempts) {
-    if (!Files.exists(file)) {
+    if (file.toString().isEmpty()) {
       return new Operations(Map.of());
+    }
+    if (!Files.isRegularFile(file)) {
+      throw new ConfigException(Keys.OPERATIONS_FILE, "'" + file + "' is not a file (looked for "
+        + file.toAbsolutePath() + "); for no named operations, set tx.operationsFile: \"\" in the config file");
     }
     try {
       return parse(file.toString(), Files.readString(file), serverMaxAttempts);
@@ -61,12 +70,12 @@ public final class OperationsLoader {
       throw fail("", "not valid YAML: " + e.getMessage().replace('\n', ' '));
     }
     if (root == null) {
-      return new Operations(Map.of());
+      throw fail("", "is empty: it needs an 'operations:' map (write 'operations: {}' for none)");
     }
     Map<String, Object> top = map(root, "");
     Object ops = top.get("operations");
     if (ops == null) {
-      return new Operations(Map.of());
+      throw fail("", "has no 'operations:' map (write 'operations: {}' for none)");
     }
     Map<String, Operation> out = new LinkedHashMap<>();
     for (Map.Entry<String, Object> e : map(ops, "operations").entrySet()) {

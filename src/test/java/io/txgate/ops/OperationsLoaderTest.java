@@ -8,9 +8,11 @@ import io.txgate.protocol.ErrorCode;
 import io.txgate.protocol.ProtocolException;
 import io.txgate.protocol.Step;
 import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class OperationsLoaderTest {
 
@@ -25,6 +27,23 @@ class OperationsLoaderTest {
           assertThat(e.getMessage()).contains(f);
         }
       });
+  }
+
+  @Test
+  void aMissingOrEmptyOperationsFileIsAnErrorNeverZeroOperations(@TempDir Path dir) throws Exception {
+    assertThatThrownBy(() -> OperationsLoader.load(dir.resolve("nope.yaml"), 5)).isInstanceOf(ConfigException.class)
+      .hasMessageContaining("tx.operationsFile").hasMessageContaining("TXGATE_TX_OPERATIONS_FILE")
+      .hasMessageContaining(dir.resolve("nope.yaml").toString());
+    assertThatThrownBy(() -> OperationsLoader.load(dir, 5)).isInstanceOf(ConfigException.class)
+      .hasMessageContaining("is not a file");
+    assertRejected("", "ops.yaml", "is empty", "operations: {}");
+    assertRejected("# nothing but a comment\n", "is empty");
+    assertRejected("operatoins: {a: {steps: [{sql: 'SELECT 1'}]}}", "has no 'operations:' map");
+    // None, on purpose: an explicit empty map, or no file configured at all.
+    assertThat(parse("operations: {}").size()).isZero();
+    assertThat(OperationsLoader.load(Path.of(""), 5).size()).isZero();
+    Path empty = Files.writeString(dir.resolve("none.yaml"), "operations: {}\n");
+    assertThat(OperationsLoader.load(empty, 5).size()).isZero();
   }
 
   @Test
