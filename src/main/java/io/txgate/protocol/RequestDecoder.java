@@ -19,11 +19,11 @@ import java.util.List;
  *
  * becomes {@code Request.Execute(7, Step(Statement("SELECT ...", [1L]), null), TxOptions(READ_COMMITTED, ...))}.
  *
- * <p>A frame that is not one is refused with a {@link ProtocolException} that names the field and
- * the rule: {@link ErrorCode#BAD_REQUEST} ({@code "'steps' has 4 entries; the limit is 3"}), or
- * {@link ErrorCode#UNKNOWN_OPERATION} for an op this server does not know. The exception carries the
- * request's id once it could be read, so that the answer still matches its request. The decoder
- * holds no state besides its {@link Limits}: one instance serves every connection.
+ * <p>A frame that is not a valid request is refused with a {@link ProtocolException} that names
+ * the field and the rule: {@link ErrorCode#BAD_REQUEST} ({@code "'steps' has 4 entries; the limit
+ * is 3"}), or {@link ErrorCode#UNKNOWN_OPERATION} for an op this server does not know. The exception
+ * carries the request's id once it could be read, so that the answer still matches its request.
+ * The decoder holds no state besides its {@link Limits}: one instance serves every connection.
  */
 public final class RequestDecoder {
 
