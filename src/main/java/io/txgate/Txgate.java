@@ -10,7 +10,7 @@ import io.txgate.db.Pools;
 import io.txgate.metrics.Telemetry;
 import io.txgate.ops.Operations;
 import io.txgate.ops.OperationsLoader;
-import io.txgate.protocol.Codec;
+import io.txgate.protocol.RequestDecoder;
 import io.txgate.tcp.ProtocolVerticle;
 import io.txgate.tcp.RequestHandler;
 import io.txgate.tcp.Sessions;
@@ -100,7 +100,7 @@ public final class Txgate {
           // database has answered the probe, which may be long after start-up.
           RequestHandler handler = new RequestHandler(
             new TransactionRunner(vertx, db, dbSessions, health, settings, health::isolation, stats), operations,
-            new Codec(config.protocol().limits()), config.tx(), telemetry);
+            new RequestDecoder(config.protocol().limits()), config.tx(), telemetry);
           return vertx.deployVerticle(() -> new ProtocolVerticle(config, sessions, handler),
             new DeploymentOptions().setInstances(config.protocol().instances()));
         })

@@ -1,6 +1,6 @@
 package io.txgate.ops;
 
-import io.txgate.protocol.Values;
+import io.txgate.protocol.Params;
 import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -97,7 +97,7 @@ public enum ParamType {
           break;
         case BINARY:
           if (v instanceof JsonObject) {
-            return Values.toSql(v, 0);
+            return Params.fromJson(v, 0);
           }
           break;
         default:

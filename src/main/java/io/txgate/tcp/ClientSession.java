@@ -1,11 +1,12 @@
 package io.txgate.tcp;
 
-import io.txgate.protocol.Codec;
 import io.txgate.protocol.ErrorCode;
 import io.txgate.protocol.FrameDecoder;
 import io.txgate.protocol.ProtocolException;
 import io.txgate.protocol.Request;
+import io.txgate.protocol.RequestDecoder;
 import io.txgate.protocol.Response;
+import io.txgate.protocol.ResponseEncoder;
 import io.txgate.tx.StopSignal;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -42,7 +43,7 @@ public final class ClientSession {
   private final String id;
   private final NetSocket socket;
   private final FrameDecoder decoder;
-  private final Codec codec;
+  private final RequestDecoder requestDecoder;
   private final RequestHandler handler;
   private final Sessions sessions;
   /** The client's IP address, kept from the start: the per-address count is released by it. */
@@ -88,13 +89,13 @@ public final class ClientSession {
     }
   }
 
-  ClientSession(String id, NetSocket socket, Codec codec, RequestHandler handler, Sessions sessions,
+  ClientSession(String id, NetSocket socket, RequestDecoder requestDecoder, RequestHandler handler, Sessions sessions,
                 String instance, Vertx vertx, long frameTimeoutMs, long idleTimeoutMs) {
     this.id = id;
     this.instance = instance;
     this.socket = socket;
-    this.decoder = new FrameDecoder(codec.limits().maxFrameBytes());
-    this.codec = codec;
+    this.decoder = new FrameDecoder(requestDecoder.limits().maxFrameBytes());
+    this.requestDecoder = requestDecoder;
     this.handler = handler;
     this.sessions = sessions;
     this.remoteHost = hostOf(socket);
@@ -163,7 +164,7 @@ public final class ClientSession {
     long started = System.nanoTime();
     Request request;
     try {
-      request = codec.decodeRequest(frame);
+      request = requestDecoder.decode(frame);
     } catch (RuntimeException e) {
       // Never leave a frame unanswered: a decoding bug is INTERNAL, with a logged reference.
       ProtocolException p = io.txgate.tx.Errors.translate(e);
@@ -185,7 +186,7 @@ public final class ClientSession {
     if (closed || killed) {
       return;
     }
-    Buffer out = Codec.encodeResponse(response);
+    Buffer out = ResponseEncoder.encode(response);
     bytesOut += out.length();
     socket.write(out);
   }
@@ -231,7 +232,7 @@ public final class ClientSession {
       }
       Object requestId = null;
       try {
-        requestId = codec.decodeRequest(frame).id();
+        requestId = requestDecoder.decode(frame).id();
       } catch (ProtocolException e) {
         requestId = e.id();
       }

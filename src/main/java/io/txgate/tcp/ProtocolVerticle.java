@@ -1,10 +1,10 @@
 package io.txgate.tcp;
 
 import io.txgate.config.TxgateConfig;
-import io.txgate.protocol.Codec;
 import io.txgate.protocol.ErrorCode;
 import io.txgate.protocol.ProtocolException;
 import io.txgate.protocol.Response;
+import io.txgate.protocol.ResponseEncoder;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.net.NetServer;
@@ -62,12 +62,12 @@ public final class ProtocolVerticle extends VerticleBase {
       return;
     }
     // From here the session owns the address slot and gives it back when it closes.
-    new ClientSession(sessions.newId(), socket, handler.codec(), handler, sessions, instanceName, vertx,
+    new ClientSession(sessions.newId(), socket, handler.decoder(), handler, sessions, instanceName, vertx,
       config.protocol().frameTimeoutMs(), config.protocol().idleTimeoutSeconds() * 1000L).start();
   }
 
   private static void refuse(NetSocket socket, ErrorCode code, String message) {
-    socket.end(Codec.encodeResponse(Response.failure(ProtocolException.builder(code, message).build())));
+    socket.end(ResponseEncoder.encode(Response.failure(ProtocolException.builder(code, message).build())));
   }
 
   /**

@@ -5,11 +5,12 @@ import io.txgate.config.TxgateConfig;
 import io.txgate.metrics.Telemetry;
 import io.txgate.ops.Operation;
 import io.txgate.ops.Operations;
-import io.txgate.protocol.Codec;
 import io.txgate.protocol.ErrorCode;
 import io.txgate.protocol.Isolation;
 import io.txgate.protocol.ProtocolException;
+import io.txgate.protocol.ProtocolVersion;
 import io.txgate.protocol.Request;
+import io.txgate.protocol.RequestDecoder;
 import io.txgate.protocol.Response;
 import io.txgate.protocol.Step;
 import io.txgate.protocol.TxOptions;
@@ -31,21 +32,21 @@ public final class RequestHandler {
 
   private final TransactionRunner runner;
   private final Operations operations;
-  private final Codec codec;
+  private final RequestDecoder decoder;
   private final TxgateConfig.Tx tx;
   private final Telemetry telemetry;
 
-  public RequestHandler(TransactionRunner runner, Operations operations, Codec codec, TxgateConfig.Tx tx,
+  public RequestHandler(TransactionRunner runner, Operations operations, RequestDecoder decoder, TxgateConfig.Tx tx,
                         Telemetry telemetry) {
     this.runner = runner;
     this.operations = operations;
-    this.codec = codec;
+    this.decoder = decoder;
     this.tx = tx;
     this.telemetry = telemetry;
   }
 
-  Codec codec() {
-    return codec;
+  RequestDecoder decoder() {
+    return decoder;
   }
 
   Future<Response> handle(Request request, ClientSession session, long startedNanos) {
@@ -107,8 +108,8 @@ public final class RequestHandler {
       return Future.succeededFuture(new JsonObject()
         .put("server", "txgate/" + Version.VERSION)
         .put("session", session.id())
-        .put("protocol", Codec.PROTOCOL_VERSION)
-        .put("limits", codec.limits().toJson()));
+        .put("protocol", ProtocolVersion.CURRENT)
+        .put("limits", decoder.limits().toJson()));
     }
     if (request instanceof Request.Operations) {
       return Future.succeededFuture(operations.describe());

@@ -2,7 +2,8 @@ package io.txgate.tx;
 
 import io.txgate.protocol.ErrorCode;
 import io.txgate.protocol.ProtocolException;
-import io.txgate.protocol.Values;
+import io.txgate.sql.WireTypes;
+import io.txgate.sql.ResultValues;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mysqlclient.MySQLClient;
@@ -65,7 +66,7 @@ final class ResultSets {
     for (int c = 0; c < width; c++) {
       ColumnDescriptor d = descriptors.get(c);
       client[c] = d.typeName();
-      wire[c] = Values.wireType(client[c]);
+      wire[c] = WireTypes.of(client[c]);
       columns.add(d.name());
       types.add(wire[c]);
     }
@@ -74,7 +75,7 @@ final class ResultSets {
       List<Object> cells = new ArrayList<>(width);
       for (int c = 0; c < width; c++) {
         Object v = row.getValue(c);
-        cells.add(convert(client[c], wire[c], v));
+        cells.add(ResultValues.cell(client[c], wire[c], v));
       }
       out.add(new JsonArray(cells));
     }
@@ -85,18 +86,6 @@ final class ResultSets {
       .put("rows", out)
       .put("affectedRows", width == 0 ? result.rowCount() : 0)
       .put("lastInsertId", lastInsertId == null ? 0
-        : lastInsertId < 0 ? Long.toUnsignedString(lastInsertId) : Values.toJson(lastInsertId));
-  }
-
-  private static Object convert(String clientType, String wireType, Object v) {
-    if (v instanceof Long bits && bits < 0 && clientType.equals("BIT")) {
-      // BIT(64) arrives as a signed long; its value is unsigned.
-      return Long.toUnsignedString(bits);
-    }
-    if (v instanceof io.vertx.sqlclient.data.Numeric n) {
-      // DECIMAL and BIGINT UNSIGNED both arrive as Numeric: the column type tells them apart.
-      return wireType.equals("integer") ? Values.integer(n) : n.bigDecimalValue().toPlainString();
-    }
-    return Values.toJson(v);
+        : lastInsertId < 0 ? Long.toUnsignedString(lastInsertId) : ResultValues.toJson(lastInsertId));
   }
 }

@@ -2,10 +2,10 @@ package io.txgate.conformance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.txgate.protocol.Codec;
 import io.txgate.protocol.Limits;
 import io.txgate.protocol.ProtocolException;
 import io.txgate.protocol.Request;
+import io.txgate.protocol.RequestDecoder;
 import io.txgate.testsupport.TestServer;
 import io.txgate.testsupport.WireClient;
 import io.vertx.core.buffer.Buffer;
@@ -22,7 +22,7 @@ import org.junit.jupiter.api.TestFactory;
 
 /**
  * The conformance vectors of clients/conformance, on the server's side: every vector's request
- * through the request decoder ({@link Codec}), and every vector over a socket to a real txgate,
+ * through the request decoder ({@link RequestDecoder}), and every vector over a socket to a real txgate,
  * its answer checked with the vectors' matchers. One dynamic test per vector, named after it.
  *
  * <p>{@code -Dconformance.all} adds the vectors marked knownDefect to the default set, to see their
@@ -79,14 +79,14 @@ class ConformanceTest {
    */
   @TestFactory
   Stream<DynamicTest> decoderAgreesWithEveryVector() {
-    Codec codec = new Codec(new Limits(1024 * 1024, 1000, 65535, MAX_RESULT_ROWS));
+    RequestDecoder decoder = new RequestDecoder(new Limits(1024 * 1024, 1000, 65535, MAX_RESULT_ROWS));
     return defaultSet().map(v -> DynamicTest.dynamicTest(v.toString(), () -> {
       for (Map.Entry<String, Object> x : v.exchanges()) {
         JsonObject expected = (JsonObject) x.getValue();
         String frame = x.getKey().endsWith("\r") ? x.getKey().substring(0, x.getKey().length() - 1) : x.getKey();
         JsonObject decoded;
         try {
-          Request r = codec.decodeRequest(Buffer.buffer(frame));
+          Request r = decoder.decode(Buffer.buffer(frame));
           decoded = new JsonObject().put("id", r.id()).put("ok", true).put("op", r.op());
         } catch (ProtocolException e) {
           decoded = new JsonObject().put("id", e.id()).put("ok", false).put("error", new JsonObject()

@@ -6,23 +6,31 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class CodecTest {
+/**
+ * The request decoder alone, and behind the frame decoder as a session uses them: round trip per
+ * request type, input one byte at a time, two frames in one buffer, a request at the frame limit
+ * and one byte over, and the precise refusals.
+ */
+class RequestDecoderTest {
 
-  private final Codec codec = new Codec(new Limits(1024, 3, 8, 100));
+  private static final int MAX_FRAME = 1024;
+
+  private final RequestDecoder decoder = new RequestDecoder(new Limits(MAX_FRAME, 3, 8, 100));
 
   private Request roundTrip(Request r) {
-    Buffer wire = Codec.encodeRequest(r);
+    Buffer wire = ClientFrames.encodeRequest(r);
     assertThat(wire.getByte(wire.length() - 1)).isEqualTo((byte) '\n');
-    return codec.decodeRequest(wire.getBuffer(0, wire.length() - 1));
+    return decoder.decode(wire.getBuffer(0, wire.length() - 1));
   }
 
   private ProtocolException rejected(String frame) {
     try {
-      codec.decodeRequest(Buffer.buffer(frame));
+      decoder.decode(Buffer.buffer(frame));
     } catch (ProtocolException e) {
       return e;
     }
@@ -67,13 +75,71 @@ class CodecTest {
     assertThat(roundTrip(new Request.Operations(11))).isEqualTo(new Request.Operations(11));
   }
 
+  /** Frames through the frame decoder, each decoded, as a session does; the input fed in chunks of {@code chunk} bytes. */
+  private List<Request> decodeStream(byte[] wire, int chunk) {
+    FrameDecoder frames = new FrameDecoder(decoder.limits().maxFrameBytes());
+    List<Request> out = new ArrayList<>();
+    for (int at = 0; at < wire.length; at += chunk) {
+      frames.feed(Buffer.buffer(Arrays.copyOfRange(wire, at, Math.min(wire.length, at + chunk))));
+      for (Buffer f = frames.next(); f != null; f = frames.next()) {
+        out.add(decoder.decode(f));
+      }
+    }
+    assertThat(frames.buffered()).as("left over").isZero();
+    return out;
+  }
+
+  @Test
+  void decodesRequestsFedOneByteAtATime() {
+    Request hello = new Request.Hello(1, "b\u00e9rlin \uD83D\uDE00", ProtocolVersion.CURRENT);
+    Request execute = new Request.Execute("two", new Statement("SELECT ?, ?",
+      Arrays.asList("h\u00e9llo \uD83D\uDE00", Buffer.buffer(new byte[] {(byte) 0xDE, (byte) 0xAD}))));
+    Buffer wire = Buffer.buffer().appendBuffer(ClientFrames.encodeRequest(hello))
+      .appendBuffer(ClientFrames.encodeRequest(execute));
+    List<Request> back = decodeStream(wire.getBytes(), 1);
+    assertThat(back).hasSize(2);
+    assertThat(back.get(0)).isEqualTo(hello);
+    List<Object> params = ((Request.Execute) back.get(1)).step().statement().params();
+    assertThat(back.get(1).id()).isEqualTo("two");
+    assertThat(params.get(0)).isEqualTo("h\u00e9llo \uD83D\uDE00");
+    assertThat(((Buffer) params.get(1)).getBytes()).containsExactly(0xDE, 0xAD);
+  }
+
+  @Test
+  void decodesTwoRequestsInOneBuffer() {
+    byte[] wire = "{\"id\":1,\"op\":\"ping\"}\n{\"id\":2,\"op\":\"operations\"}\r\n".getBytes(StandardCharsets.UTF_8);
+    assertThat(decodeStream(wire, wire.length)).containsExactly(new Request.Ping(1), new Request.Operations(2));
+  }
+
+  /** A ping padded with an unknown field (ignored, PROTOCOL.md section 2) to exactly {@code bytes}. */
+  private static String pingOfLength(int bytes) {
+    String head = "{\"id\":1,\"op\":\"ping\",\"pad\":\"";
+    String frame = head + "x".repeat(bytes - head.length() - 2) + "\"}";
+    assertThat(frame.getBytes(StandardCharsets.UTF_8)).hasSize(bytes);
+    return frame;
+  }
+
+  @Test
+  void acceptsARequestExactlyAtTheFrameLimit() {
+    byte[] wire = (pingOfLength(MAX_FRAME) + "\n").getBytes(StandardCharsets.UTF_8);
+    assertThat(decodeStream(wire, 1)).containsExactly(new Request.Ping(1));
+    assertThat(decodeStream(wire, wire.length)).containsExactly(new Request.Ping(1));
+  }
+
+  @Test
+  void rejectsARequestOneByteOverTheFrameLimit() {
+    byte[] wire = (pingOfLength(MAX_FRAME + 1) + "\n").getBytes(StandardCharsets.UTF_8);
+    assertThatThrownBy(() -> decodeStream(wire, wire.length)).isInstanceOfSatisfying(ProtocolException.class,
+      e -> assertThat(e.code()).isEqualTo(ErrorCode.FRAME_TOO_LARGE));
+  }
+
   @Test
   void requestKeyCarriesADigestOfTheRequestIgnoringIdAndFieldOrder() {
-    Request a = codec.decodeRequest(Buffer.buffer(
+    Request a = decoder.decode(Buffer.buffer(
       "{\"id\":1,\"op\":\"execute\",\"sql\":\"SELECT ?\",\"params\":[1],\"requestKey\":\"k-1\"}"));
-    Request b = codec.decodeRequest(Buffer.buffer(
+    Request b = decoder.decode(Buffer.buffer(
       "{\"requestKey\":\"k-1\",\"params\":[1],\"sql\":\"SELECT ?\",\"op\":\"execute\",\"id\":99}"));
-    Request c = codec.decodeRequest(Buffer.buffer(
+    Request c = decoder.decode(Buffer.buffer(
       "{\"id\":1,\"op\":\"execute\",\"sql\":\"SELECT ?\",\"params\":[2],\"requestKey\":\"k-1\"}"));
     String digest = ((Request.Execute) a).options().requestHash();
     assertThat(digest).hasSize(64);
@@ -97,22 +163,8 @@ class CodecTest {
   }
 
   @Test
-  void roundTripsResponses() {
-    Response ok = Response.success(3, new JsonObject().put("rows", List.of()));
-    assertThat(Codec.decodeResponse(Codec.encodeResponse(ok))).isEqualTo(ok);
-    Response err = Response.failure(ProtocolException.builder(ErrorCode.SQL_ERROR, "boom")
-      .sql("42S02", 1146).id("x").step(1).build());
-    Response back = Codec.decodeResponse(Codec.encodeResponse(err));
-    assertThat(back.errorCode()).isEqualTo(ErrorCode.SQL_ERROR);
-    assertThat(back.error().getString("sqlState")).isEqualTo("42S02");
-    assertThat(back.error().getInteger("vendorCode")).isEqualTo(1146);
-    assertThat(back.error().getInteger("step")).isEqualTo(1);
-    assertThat(back.id()).isEqualTo("x");
-  }
-
-  @Test
   void keepsBigIntegerIdsExactly() {
-    Request r = codec.decodeRequest(Buffer.buffer("{\"id\":123456789012345678901234567890,\"op\":\"ping\"}"));
+    Request r = decoder.decode(Buffer.buffer("{\"id\":123456789012345678901234567890,\"op\":\"ping\"}"));
     assertThat(r.id().toString()).isEqualTo("123456789012345678901234567890");
   }
 
@@ -131,13 +183,22 @@ class CodecTest {
   }
 
   @Test
+  void namesWhyAFrameIsNotOneJsonObject() {
+    assertThat(rejected("{\"id\":1,\"op\":\"ping\"} {\"id\":2,\"op\":\"ping\"}").getMessage())
+      .isEqualTo("frame is not valid JSON: more than one value on the line");
+    assertThat(rejected("[1,2]").getMessage()).isEqualTo("frame is a JSON array, not an object");
+    assertThat(rejected(" ").getMessage()).isEqualTo("empty frame");
+    assertThat(rejected("nope").getMessage()).matches("frame is not valid JSON: Unrecognized token 'nope'.* \\(column \\d+\\)");
+  }
+
+  @Test
   void rejectsInvalidUtf8() {
     byte[] bytes = "{\"id\":1,\"op\":\"ping\",\"x\":\"??\"}".getBytes(StandardCharsets.UTF_8);
     bytes[bytes.length - 3] = (byte) 0xC3;
     bytes[bytes.length - 2] = (byte) 0x28;
     ProtocolException e;
     try {
-      codec.decodeRequest(Buffer.buffer(bytes));
+      decoder.decode(Buffer.buffer(bytes));
       throw new AssertionError("accepted");
     } catch (ProtocolException x) {
       e = x;
@@ -176,11 +237,5 @@ class CodecTest {
     ProtocolException e = rejected("{\"id\":\"q\",\"op\":\"drop_everything\"}");
     assertThat(e.code()).isEqualTo(ErrorCode.UNKNOWN_OPERATION);
     assertThat(e.id()).isEqualTo("q");
-  }
-
-  @Test
-  void errorCodeLookupThrowsOnUnknownNames() {
-    assertThat(ErrorCode.of("sql_error")).isEqualTo(ErrorCode.SQL_ERROR);
-    assertThatThrownBy(() -> ErrorCode.of("NOPE")).isInstanceOf(IllegalArgumentException.class);
   }
 }

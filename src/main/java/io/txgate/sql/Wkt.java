@@ -1,4 +1,4 @@
-package io.txgate.protocol;
+package io.txgate.sql;
 
 import io.vertx.mysqlclient.data.spatial.Geometry;
 import io.vertx.mysqlclient.data.spatial.GeometryCollection;

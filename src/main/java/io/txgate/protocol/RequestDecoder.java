@@ -1,41 +1,40 @@
 package io.txgate.protocol;
 
-import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import static io.txgate.protocol.JsonLine.bad;
+
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Turns frames into {@link Request}s and {@link Response}s into frames, and back: the server uses
- * one direction, clients and tests the other. No sockets, no database.
+ * Reads one request frame, a JSON object on one line without its terminator, into a
+ * {@link Request}. The server's side of the wire: every frame a client sends passes through here
+ * before anything runs. For example
  *
- * <p>Example frame: {@code {"id":7,"op":"execute","sql":"SELECT balance FROM accounts WHERE id = ?",
- * "params":[1]}}.
+ * <pre>
+ * {"id":7,"op":"execute","sql":"SELECT balance FROM accounts WHERE id = ?","params":[1],"isolation":"READ_COMMITTED"}
+ * </pre>
+ *
+ * becomes {@code Request.Execute(7, Step(Statement("SELECT ...", [1L]), null), TxOptions(READ_COMMITTED, ...))}.
+ *
+ * <p>A frame that is not a valid request is refused with a {@link ProtocolException} that names
+ * the field and the rule: {@link ErrorCode#BAD_REQUEST} ({@code "'steps' has 4 entries; the limit
+ * is 3"}), or {@link ErrorCode#UNKNOWN_OPERATION} for an op this server does not know. The exception
+ * carries the request's id once it could be read, so that the answer still matches its request.
+ * The decoder holds no state besides its {@link Limits}: one instance serves every connection.
  */
-public final class Codec {
+public final class RequestDecoder {
 
-  /** The protocol version this server speaks. */
-  public static final int PROTOCOL_VERSION = 1;
+  /** How much of a client-supplied name or path goes back in a message. */
+  private static final int MAX_ECHO = 64;
 
   private static final int MAX_CLIENT_NAME = 128;
 
-  /** How much of the JSON parser's own description of a syntax error goes back to the client. */
-  private static final int MAX_PARSER_DETAIL = 200;
-
   private final Limits limits;
 
-  public Codec(Limits limits) {
+  public RequestDecoder(Limits limits) {
     this.limits = limits;
   }
 
@@ -48,8 +47,8 @@ public final class Codec {
    *
    * @throws ProtocolException BAD_REQUEST or UNKNOWN_OPERATION, carrying the id when it was readable
    */
-  public Request decodeRequest(Buffer frame) {
-    JsonObject json = parseObject(frame);
+  public Request decode(Buffer frame) {
+    JsonObject json = JsonLine.parse(frame);
     Object id = readId(json);
     try {
       finiteNumbers(json, "");
@@ -78,7 +77,7 @@ public final class Codec {
       case "operations":
         return new Request.Operations(id);
       default:
-        throw new ProtocolException(ErrorCode.UNKNOWN_OPERATION, "unknown op '" + truncate(name) + "'");
+        throw new ProtocolException(ErrorCode.UNKNOWN_OPERATION, "unknown op '" + echo(name) + "'");
     }
   }
 
@@ -90,12 +89,12 @@ public final class Codec {
     if (client != null && ((String) client).length() > MAX_CLIENT_NAME) {
       throw bad("'client' is longer than " + MAX_CLIENT_NAME + " characters");
     }
-    Object protocol = json.getValue("protocol", PROTOCOL_VERSION);
+    Object protocol = json.getValue("protocol", ProtocolVersion.CURRENT);
     if (!(protocol instanceof Integer version)) {
       throw bad("'protocol' must be an integer");
     }
-    if (version != PROTOCOL_VERSION) {
-      throw bad("unsupported protocol " + version + "; this server speaks " + PROTOCOL_VERSION);
+    if (version != ProtocolVersion.CURRENT) {
+      throw bad("unsupported protocol " + version + "; this server speaks " + ProtocolVersion.CURRENT);
     }
     return new Request.Hello(id, (String) client, version);
   }
@@ -218,7 +217,7 @@ public final class Codec {
     List<Object> values = new ArrayList<>(array.size());
     for (int i = 0; i < array.size(); i++) {
       try {
-        values.add(Values.toSql(array.getValue(i), i));
+        values.add(Params.fromJson(array.getValue(i), i));
       } catch (ProtocolException e) {
         throw bad(where + e.getMessage());
       }
@@ -264,162 +263,10 @@ public final class Codec {
   }
 
   private static ProtocolException outOfRange(String path) {
-    return bad("'" + truncate(path) + "' is out of range: a number must lie within +/-" + Double.MAX_VALUE);
+    return bad("'" + echo(path) + "' is out of range: a number must lie within +/-" + Double.MAX_VALUE);
   }
 
-  private static JsonObject parseObject(Buffer frame) {
-    String text;
-    try {
-      text = StandardCharsets.UTF_8.newDecoder()
-        .onMalformedInput(CodingErrorAction.REPORT)
-        .onUnmappableCharacter(CodingErrorAction.REPORT)
-        .decode(ByteBuffer.wrap(frame.getBytes()))
-        .toString();
-    } catch (CharacterCodingException e) {
-      throw bad("frame is not valid UTF-8");
-    }
-    if (text.isBlank()) {
-      throw bad("empty frame");
-    }
-    Object value;
-    try {
-      value = Json.decodeValue(text);
-    } catch (DecodeException e) {
-      throw bad(notJson(e));
-    }
-    if (!(value instanceof JsonObject json)) {
-      throw bad("frame is " + kind(value) + ", not an object");
-    }
-    return json;
-  }
-
-  /** Says why a frame did not parse, in the client's terms rather than the parser's. */
-  private static String notJson(DecodeException e) {
-    StreamReadConstraints limits = StreamReadConstraints.defaults();
-    if (e.getCause() instanceof StreamConstraintsException c) {
-      String m = String.valueOf(c.getOriginalMessage());
-      if (m.startsWith("Document nesting depth")) {
-        return "frame is nested too deeply: more than " + limits.getMaxNestingDepth()
-          + " levels of arrays and objects";
-      }
-      if (m.startsWith("Number value length")) {
-        return "frame has a number of more than " + limits.getMaxNumberLength() + " characters";
-      }
-      if (m.startsWith("String value length")) {
-        return "frame has a string of more than " + limits.getMaxStringLength() + " characters";
-      }
-      return "frame is over a JSON parser limit: " + truncate(m, MAX_PARSER_DETAIL);
-    }
-    if (e.getCause() instanceof JsonProcessingException p) {
-      // The original message, without the parser's "at [Source: ...]" suffix; the column instead.
-      String m = String.valueOf(p.getOriginalMessage()).replaceAll("\\s+", " ").trim();
-      JsonLocation at = p.getLocation();
-      return "frame is not valid JSON: " + truncate(m, MAX_PARSER_DETAIL)
-        + (at == null || at.getColumnNr() < 1 ? "" : " (column " + at.getColumnNr() + ")");
-    }
-    if ("Unexpected trailing token".equals(e.getMessage())) {
-      return "frame is not valid JSON: more than one value on the line";
-    }
-    return "frame is not valid JSON: " + truncate(String.valueOf(e.getMessage()), MAX_PARSER_DETAIL);
-  }
-
-  private static String kind(Object value) {
-    if (value instanceof JsonArray) {
-      return "a JSON array";
-    }
-    if (value instanceof String) {
-      return "a JSON string";
-    }
-    if (value instanceof Number) {
-      return "a JSON number";
-    }
-    if (value instanceof Boolean) {
-      return "a JSON boolean";
-    }
-    return "JSON null";
-  }
-
-  /** Encodes a response as one frame, terminator included. */
-  public static Buffer encodeResponse(Response r) {
-    JsonObject json = new JsonObject().put("id", r.id()).put("ok", r.ok());
-    if (r.ok()) {
-      json.put("result", r.result());
-    } else {
-      json.put("error", r.error());
-    }
-    return json.toBuffer().appendByte((byte) '\n');
-  }
-
-  /** Decodes a response frame (terminator optional): the client side. */
-  public static Response decodeResponse(Buffer frame) {
-    JsonObject json = new JsonObject(frame);
-    boolean ok = json.getBoolean("ok");
-    return new Response(json.getValue("id"), ok, json.getJsonObject("result"), json.getJsonObject("error"));
-  }
-
-  /** Encodes a request as one frame, terminator included: the client side. */
-  public static Buffer encodeRequest(Request request) {
-    JsonObject json = new JsonObject().put("id", request.id()).put("op", request.op());
-    if (request instanceof Request.Hello h) {
-      json.put("client", h.client()).put("protocol", h.protocol());
-    } else if (request instanceof Request.Execute e) {
-      putStep(json, e.step());
-      putOptions(json, e.options());
-    } else if (request instanceof Request.Batch b) {
-      JsonArray steps = new JsonArray();
-      b.steps().forEach(s -> steps.add(putStep(new JsonObject(), s)));
-      json.put("steps", steps);
-      putOptions(json, b.options());
-    } else if (request instanceof Request.Call c) {
-      json.put("name", c.name()).put("args", c.args());
-      putOptions(json, c.options());
-    }
-    return json.toBuffer().appendByte((byte) '\n');
-  }
-
-  private static JsonObject putStep(JsonObject json, Step step) {
-    putStatement(json, step.statement());
-    if (step.expect() != null) {
-      json.put("expect", step.expect().toJson());
-    }
-    return json;
-  }
-
-  private static void putOptions(JsonObject json, TxOptions o) {
-    if (o.isolation() != null) {
-      json.put("isolation", o.isolation().name());
-    }
-    if (o.readOnly() != null) {
-      json.put("readOnly", o.readOnly());
-    }
-    if (o.requestKey() != null) {
-      json.put("requestKey", o.requestKey());
-    }
-    if (o.maxAttempts() != null) {
-      json.put("maxAttempts", o.maxAttempts());
-    }
-    if (o.timeoutMs() != null) {
-      json.put("timeoutMs", o.timeoutMs());
-    }
-  }
-
-  private static JsonObject putStatement(JsonObject json, Statement s) {
-    JsonArray params = new JsonArray();
-    for (Object p : s.params()) {
-      params.add(p instanceof Buffer ? Values.toJson(p) : p);
-    }
-    return json.put("sql", s.sql()).put("params", params);
-  }
-
-  private static ProtocolException bad(String message) {
-    return new ProtocolException(ErrorCode.BAD_REQUEST, message);
-  }
-
-  private static String truncate(String s) {
-    return truncate(s, 64);
-  }
-
-  private static String truncate(String s, int max) {
-    return s.length() <= max ? s : s.substring(0, max) + "...";
+  private static String echo(String s) {
+    return JsonLine.truncate(s, MAX_ECHO);
   }
 }
