@@ -6,8 +6,8 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * Reads a statement's words (outside string literals, quoted identifiers and comments) to decide two
- * things before it runs:
+ * Reads a statement's words (outside string literals, quoted identifiers and comments, as {@link
+ * SqlLexer} splits them) to decide two things before it runs:
  *
  * <ul>
  *   <li>whether it would break the transaction txgate owns: {@code COMMIT}, {@code ROLLBACK},
