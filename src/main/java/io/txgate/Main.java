@@ -7,10 +7,8 @@ import io.txgate.db.EmbeddedDatabase;
 import io.txgate.db.SchemaLoader;
 import io.txgate.metrics.Telemetry;
 import io.txgate.tcp.FileLimits;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,13 +37,13 @@ public final class Main {
     Thread hook = new Thread(() -> shutdown(vertx, txgate.get(), embedded.get()), "txgate-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     try {
-      TxgateConfig config = await(ConfigLoader.load(vertx));
+      TxgateConfig config = Await.result(ConfigLoader.load(vertx));
       FileLimits.check(config.protocol().maxConnections(), config.db().poolSize());
       if (!config.db().configured()) {
         embedded.set(startEmbedded(vertx, config));
         config = withUrl(config, embedded.get().url(EMBEDDED_DATABASE));
       }
-      txgate.set(await(Txgate.start(vertx, config, telemetry)));
+      txgate.set(Await.result(Txgate.start(vertx, config, telemetry)));
       TxgateConfig.Protocol p = config.protocol();
       LOG.info("txgate {} listening on {}:{} ({} instances, {} transport), database {}", Version.VERSION,
         p.host(), p.port(), p.instances(), vertx.isNativeTransportEnabled() ? "native epoll" : "NIO",
@@ -66,7 +64,7 @@ public final class Main {
     LOG.info("no database configured (TXGATE_DB_URL): starting the embedded MariaDB");
     EmbeddedDatabase db = EmbeddedDatabase.start(Path.of(e.dataDir()), e.port());
     db.createDatabase(EMBEDDED_DATABASE);
-    await(SchemaLoader.load(vertx, db.url(EMBEDDED_DATABASE), Path.of(e.schema())));
+    Await.result(SchemaLoader.load(vertx, db.url(EMBEDDED_DATABASE), Path.of(e.schema())));
     LOG.info("demo schema loaded from {}; connect with: mysql -h 127.0.0.1 -P {} -u root {}",
       e.schema(), db.port(), EMBEDDED_DATABASE);
     return db;
@@ -89,9 +87,9 @@ public final class Main {
     LOG.info("shutting down: finishing requests in flight");
     try {
       if (txgate != null) {
-        await(txgate.stop());
+        Await.result(txgate.stop());
       }
-      await(vertx.close());
+      Await.result(vertx.close());
     } catch (Exception e) {
       LOG.warn("shutdown: {}", rootMessage(e));
     }
@@ -99,14 +97,6 @@ public final class Main {
       embedded.close();
     }
     LOG.info("txgate stopped");
-  }
-
-  private static <T> T await(Future<T> future) throws Exception {
-    try {
-      return future.toCompletionStage().toCompletableFuture().get();
-    } catch (ExecutionException e) {
-      throw e.getCause() instanceof Exception c ? c : e;
-    }
   }
 
   private static String rootMessage(Throwable t) {

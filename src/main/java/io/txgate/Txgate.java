@@ -123,10 +123,6 @@ public final class Txgate {
       });
   }
 
-  public TxgateConfig config() {
-    return config;
-  }
-
   public Sessions sessions() {
     return sessions;
   }

@@ -148,11 +148,6 @@ public final class AdminVerticle extends VerticleBase {
       .end(body instanceof JsonObject o ? o.encode() : ((io.vertx.core.json.JsonArray) body).encode());
   }
 
-  /** The port the console listens on (useful when configured as 0). */
-  public int port() {
-    return server.actualPort();
-  }
-
   /** Who is acting, for the log and the audit: the credential that passed, never the secret itself. */
   private String operator(RoutingContext ctx) {
     String auth = ctx.request().getHeader("Authorization");

@@ -1,6 +1,6 @@
 package io.txgate.ops;
 
-import io.txgate.tx.SqlText;
+import io.txgate.tx.SqlLexer;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -17,40 +17,38 @@ final class Placeholders {
   private Placeholders() {
   }
 
+  /**
+   * Compiles one statement. Placeholders count wherever the server reads code, executable comments
+   * ({@code /*!50000 :x *}{@code /}) included, exactly as the statement guard reads them.
+   *
+   * @throws IllegalArgumentException on a {@code ?} in code: parameters are bound by name only
+   */
   static Compiled compile(String sql) {
     StringBuilder out = new StringBuilder(sql.length());
     List<String> names = new ArrayList<>();
-    int n = sql.length();
-    int i = 0;
-    while (i < n) {
-      char c = sql.charAt(i);
-      if (c == '\'' || c == '"' || c == '`') {
-        int end = SqlText.endOfQuoted(sql, i);
-        out.append(sql, i, end);
-        i = end;
-      } else if (c == '#' || (c == '-' && sql.startsWith("--", i)
-          && (i + 2 >= n || Character.isWhitespace(sql.charAt(i + 2))))) {
-        int eol = sql.indexOf('\n', i);
-        int end = eol < 0 ? n : eol;
-        out.append(sql, i, end);
-        i = end;
-      } else if (sql.startsWith("/*", i)) {
-        int close = sql.indexOf("*/", i + 2);
-        int end = close < 0 ? n : close + 2;
-        out.append(sql, i, end);
-        i = end;
-      } else if (c == '?') {
-        throw new IllegalArgumentException("use :name placeholders, not ?");
-      } else if (c == ':' && i + 1 < n && isStart(sql.charAt(i + 1)) && (i == 0 || sql.charAt(i - 1) != ':')) {
-        int start = ++i;
-        while (i < n && isPart(sql.charAt(i))) {
+    SqlLexer lexer = new SqlLexer(sql);
+    for (SqlLexer.Piece p = lexer.next(); p != null; p = lexer.next()) {
+      if (p.kind() != SqlLexer.Kind.CODE) {
+        out.append(sql, p.start(), p.end());
+        continue;
+      }
+      int i = p.start();
+      int end = p.end();
+      while (i < end) {
+        char c = sql.charAt(i);
+        if (c == '?') {
+          throw new IllegalArgumentException("use :name placeholders, not ?");
+        } else if (c == ':' && i + 1 < end && isStart(sql.charAt(i + 1)) && (i == 0 || sql.charAt(i - 1) != ':')) {
+          int start = ++i;
+          while (i < end && isPart(sql.charAt(i))) {
+            i++;
+          }
+          names.add(sql.substring(start, i));
+          out.append('?');
+        } else {
+          out.append(c);
           i++;
         }
-        names.add(sql.substring(start, i));
-        out.append('?');
-      } else {
-        out.append(c);
-        i++;
       }
     }
     return new Compiled(out.toString(), List.copyOf(names));

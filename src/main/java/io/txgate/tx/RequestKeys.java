@@ -1,8 +1,13 @@
 package io.txgate.tx;
 
+import io.txgate.protocol.ErrorCode;
+import io.txgate.protocol.ProtocolException;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.mysqlclient.MySQLException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 
 /**
@@ -26,9 +31,9 @@ public final class RequestKeys {
     + " KEY created_at (created_at)"
     + ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4";
 
-  static final String CLAIM = "INSERT INTO " + TABLE + " (request_key, request_hash) VALUES (?, ?)";
-  static final String STORE = "UPDATE " + TABLE + " SET response = ? WHERE request_key = ?";
-  static final String LOOKUP = "SELECT request_hash, response FROM " + TABLE + " WHERE request_key = ?";
+  private static final String CLAIM = "INSERT INTO " + TABLE + " (request_key, request_hash) VALUES (?, ?)";
+  private static final String STORE = "UPDATE " + TABLE + " SET response = ? WHERE request_key = ?";
+  private static final String LOOKUP = "SELECT request_hash, response FROM " + TABLE + " WHERE request_key = ?";
   private static final String EXPIRE =
     "DELETE FROM " + TABLE + " WHERE created_at < NOW(6) - INTERVAL ? SECOND LIMIT 1000";
 
@@ -46,6 +51,46 @@ public final class RequestKeys {
   /** What an operator can do when {@link #ensureTable} keeps failing. */
   public static String hint() {
     return "Requests with a requestKey fail until the table exists; create it with: " + DDL;
+  }
+
+  /**
+   * Claims {@code key} inside the transaction open on {@code conn}: true when this request may do
+   * the work, false when a committed request already holds the key (its answer is then {@link
+   * #replay}ed). Waits on the row while another request holding the key is still running.
+   */
+  static Future<Boolean> claim(SqlConnection conn, String key, String hash) {
+    return conn.preparedQuery(CLAIM).execute(Tuple.of(key, hash))
+      .map(true)
+      .recover(t -> t instanceof MySQLException m && m.getErrorCode() == 1062
+        ? Future.succeededFuture(false) : Future.failedFuture(t));
+  }
+
+  /**
+   * Saves the response under the claimed key, in the same transaction as the work, so that both
+   * commit or neither does.
+   */
+  static Future<Void> store(SqlConnection conn, String key, JsonObject response) {
+    return conn.preparedQuery(STORE).execute(Tuple.of(response.encode(), key)).mapEmpty();
+  }
+
+  /**
+   * The stored response of the request that committed under {@code key}, marked {@code replayed};
+   * BAD_REQUEST when that request's content ({@code hash}) differs from this one's.
+   */
+  static Future<JsonObject> replay(SqlConnection conn, String key, String hash) {
+    return conn.preparedQuery(LOOKUP).execute(Tuple.of(key)).compose(rows -> {
+      if (rows.size() == 0) {
+        // Expired between the claim and now: extremely unlikely; the client may simply retry.
+        return Future.failedFuture(new ProtocolException(ErrorCode.UNAVAILABLE,
+          "the request key expired while it was being read; send the request again"));
+      }
+      var row = rows.iterator().next();
+      if (!hash.equals(row.getString(0))) {
+        return Future.failedFuture(new ProtocolException(ErrorCode.BAD_REQUEST,
+          "requestKey '" + key + "' was already used for a different request"));
+      }
+      return Future.succeededFuture(new JsonObject(row.getString(1)).put("replayed", true));
+    });
   }
 
   /** Deletes keys older than the retention, 1,000 rows per statement so locks stay short. */

@@ -6,8 +6,8 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * Reads a statement's words (outside string literals, quoted identifiers and comments) to decide two
- * things before it runs:
+ * Reads a statement's words (outside string literals, quoted identifiers and comments, as {@link
+ * SqlLexer} splits them) to decide two things before it runs:
  *
  * <ul>
  *   <li>whether it would break the transaction txgate owns: {@code COMMIT}, {@code ROLLBACK},
@@ -117,65 +117,55 @@ public final class SqlGuard {
     return new ProtocolException(ErrorCode.BAD_REQUEST, message);
   }
 
-  /** A forward-only scanner over one statement's code, skipping literals and comments. */
+  /** A forward-only reader of one statement's words, in the code {@link SqlLexer} finds. */
   private static final class Scan {
     private final String s;
-    /** Read executable comments as comments, as a server older than their version does. */
-    private final boolean skipExecutable;
+    private final SqlLexer lexer;
+    /** The current run of code: {@code [i, end)} is still to read. */
     private int i;
-    private int executableComments;
+    private int end;
     boolean sawVariable;
 
     Scan(String s) {
       this(s, false);
     }
 
+    /** @param skipExecutable read executable comments as comments, as a server older than their version does */
     Scan(String s, boolean skipExecutable) {
       this.s = s;
-      this.skipExecutable = skipExecutable;
+      this.lexer = new SqlLexer(s, !skipExecutable);
     }
 
     /** The next word in upper case, or null at the end. */
     String nextWord() {
-      int n = s.length();
-      while (i < n) {
-        char c = s.charAt(i);
-        if (Character.isLetter(c) || c == '_' || c == '$') {
-          int start = i;
-          while (i < n && isWordChar(s.charAt(i))) {
+      while (true) {
+        while (i < end) {
+          char c = s.charAt(i);
+          if (Character.isLetter(c) || c == '_' || c == '$') {
+            int start = i;
+            while (i < end && isWordChar(s.charAt(i))) {
+              i++;
+            }
+            return s.substring(start, i).toUpperCase(Locale.ROOT);
+          }
+          if (Character.isDigit(c)) {
+            while (i < end && isWordChar(s.charAt(i))) {
+              i++;
+            }
+          } else {
+            sawVariable |= c == '@';
             i++;
           }
-          return s.substring(start, i).toUpperCase(Locale.ROOT);
         }
-        if (Character.isDigit(c)) {
-          while (i < n && isWordChar(s.charAt(i))) {
-            i++;
-          }
-        } else if (c == '\'' || c == '"' || c == '`') {
-          i = SqlText.endOfQuoted(s, i);
-        } else if (c == '@') {
-          sawVariable = true;
-          i++;
-        } else if (c == '#' || (c == '-' && s.startsWith("--", i) && (i + 2 >= n || Character.isWhitespace(s.charAt(i + 2))))) {
-          int eol = s.indexOf('\n', i);
-          i = eol < 0 ? n : eol + 1;
-        } else if (!skipExecutable && (s.startsWith("/*!", i) || s.startsWith("/*M!", i))) {
-          i += s.charAt(i + 2) == 'M' ? 4 : 3;
-          while (i < n && Character.isDigit(s.charAt(i))) {
-            i++;
-          }
-          executableComments++;
-        } else if (s.startsWith("/*", i)) {
-          int end = s.indexOf("*/", i + 2);
-          i = end < 0 ? n : end + 2;
-        } else if (executableComments > 0 && s.startsWith("*/", i)) {
-          executableComments--;
-          i += 2;
-        } else {
-          i++;
+        SqlLexer.Piece p = lexer.next();
+        if (p == null) {
+          return null;
+        }
+        if (p.kind() == SqlLexer.Kind.CODE) {
+          i = p.start();
+          end = p.end();
         }
       }
-      return null;
     }
 
     private static boolean isWordChar(char c) {

@@ -39,11 +39,6 @@ public final class StopSignal {
     }
   }
 
-  /** The reason, or null while the request may go on. */
-  public synchronized Reason reason() {
-    return reason;
-  }
-
   /** Sets the one listener; called at once when the signal was already raised. */
   void onStop(Consumer<Reason> l) {
     Reason already;

@@ -24,7 +24,9 @@ import java.util.function.Supplier;
  * Owns every request's transaction: a connection checked out of the pool, the isolation level,
  * {@code START TRANSACTION}, the statements in order with their expectations, the exactly-once key,
  * {@code COMMIT} when all succeeded and {@code ROLLBACK} when anything failed; then the connection
- * goes back, reset first when a statement may have left session state on it.
+ * goes back, reset first when a statement may have left session state on it. How a request runs
+ * (autocommit or a transaction, the level set or not, reset or not) is decided once, before its first
+ * attempt, by {@link RequestPlan}; the key's claim, replay and store are {@link RequestKeys}'.
  *
  * <p>A transient conflict (deadlock, lock wait timeout, serialization failure) runs the whole
  * transaction again, after an exponential backoff with full jitter that waits on a timer, never on
@@ -68,9 +70,8 @@ public final class TransactionRunner {
     this.stats = stats;
   }
 
-  /** How one request will run, decided once before the first attempt. */
-  private record Plan(TxRequest request, Isolation isolation, boolean setIsolation, boolean autocommit,
-                      boolean reset, Execution exec) {
+  /** One request on its way: what it asks, how it runs (decided once), and its life around that. */
+  private record Job(TxRequest request, RequestPlan plan, Execution exec) {
   }
 
   /**
@@ -86,36 +87,17 @@ public final class TransactionRunner {
   }
 
   private Future<JsonObject> start(TxRequest r) {
-    List<Step> steps = r.steps();
-    boolean reset = settings.resetAlways();
-    boolean multi = steps.size() > 1;
-    for (int i = 0; i < steps.size(); i++) {
-      try {
-        reset |= SqlGuard.check(steps.get(i).statement().sql(), multi) == SqlGuard.Verdict.RESET;
-      } catch (ProtocolException e) {
-        return Future.failedFuture(multi ? e.atStep(i) : e);
-      }
+    RequestPlan plan;
+    try {
+      plan = RequestPlan.of(r.steps(), r.isolation(), r.readOnly(), r.requestKey() != null,
+        settings.defaultIsolation(), settings.resetAlways(), databaseIsolation.get());
+    } catch (ProtocolException e) {
+      return Future.failedFuture(e);
     }
-    Isolation databaseIsolation = this.databaseIsolation.get();
-    Isolation isolation = r.isolation() != null ? r.isolation() : settings.defaultIsolation();
-    boolean setIsolation = isolation != databaseIsolation;
-    // One plain statement needs no BEGIN/COMMIT: InnoDB runs it as its own transaction, with the
-    // same all-or-nothing semantics, two round trips sooner. Not when an isolation level must be
-    // set first: a statement that fails to parse would leave that setting pending for whoever
-    // borrows the connection next.
-    // A read-only single SELECT may run that way at any level but READ UNCOMMITTED: alone in
-    // autocommit it is one consistent, non-locking read under READ COMMITTED, REPEATABLE READ and
-    // SERIALIZABLE alike (MySQL manual, "Transaction Isolation Levels"), so no level needs setting.
-    Step only = steps.size() == 1 ? steps.get(0) : null;
-    boolean single = only != null && only.expect() == null && r.requestKey() == null;
-    boolean autocommit = single && (r.readOnly()
-      ? SqlGuard.isRead(only.statement().sql()) && isolation != Isolation.READ_UNCOMMITTED
-        && databaseIsolation != null && databaseIsolation != Isolation.READ_UNCOMMITTED
-      : r.isolation() == null && !setIsolation);
     stats.transactions.increment();
-    Execution exec = new Execution(vertx, sessions, stats, r, settings.cancelGraceMs(), reset);
-    Plan plan = new Plan(r, isolation, setIsolation, autocommit, reset, exec);
-    return exec.run(this::acquire, conn -> attempt(conn, plan, 1)
+    Execution exec = new Execution(vertx, sessions, stats, r, settings.cancelGraceMs(), plan.reset());
+    Job job = new Job(r, plan, exec);
+    return exec.run(this::acquire, conn -> attempt(conn, job, 1)
       // An answer from the database, a result or an SQL error, is what proves it alive: a
       // connection borrowed from the pool is not (an idle one comes out of a frozen server too).
       .onComplete(ar -> {
@@ -131,21 +113,21 @@ public final class TransactionRunner {
    * pool would put a request that has already waited behind every request still waiting (at 256
    * clients on 16 connections, tens of milliseconds per retry).
    */
-  private Future<JsonObject> attempt(SqlConnection conn, Plan plan, int n) {
+  private Future<JsonObject> attempt(SqlConnection conn, Job job, int n) {
     stats.attempts.increment();
-    return once(conn, plan, n)
+    return once(conn, job, n)
       .recover(t -> {
         Throwable cause = t instanceof StepFailed s ? s.getCause() : t;
         if (Errors.isConflict(cause)) {
-          if (n < plan.request().maxAttempts()) {
+          if (n < job.request().maxAttempts()) {
             stats.retried(conflictName(cause));
             // A request that may have left session state behind gets a reset connection back
             // first: the retry must start from the same clean session as the first attempt.
             return vertx.timer(backoffMillis(n))
-              .compose(v -> plan.reset() ? reset(conn) : Future.succeededFuture())
+              .compose(v -> job.plan().reset() ? reset(conn) : Future.succeededFuture())
               .compose(v -> {
-                ProtocolException stop = plan.exec().checkpoint();
-                return stop != null ? Future.failedFuture(stop) : attempt(conn, plan, n + 1);
+                ProtocolException stop = job.exec().checkpoint();
+                return stop != null ? Future.failedFuture(stop) : attempt(conn, job, n + 1);
               });
           }
           stats.exhausted.increment();
@@ -155,7 +137,7 @@ public final class TransactionRunner {
                 + Errors.serverMessage(m))
             .sql(m.getSqlState(), m.getErrorCode()).build());
         }
-        return Future.failedFuture(toProtocol(t, plan.request().steps().size() > 1));
+        return Future.failedFuture(toProtocol(t, job.request().steps().size() > 1));
       });
   }
 
@@ -229,20 +211,20 @@ public final class TransactionRunner {
       : m.getErrorCode() == 1020 ? "snapshotConflict" : "serializationFailure";
   }
 
-  private Future<JsonObject> once(SqlConnection conn, Plan plan, int n) {
-    TxRequest r = plan.request();
-    if (plan.autocommit()) {
+  private Future<JsonObject> once(SqlConnection conn, Job job, int n) {
+    TxRequest r = job.request();
+    if (job.plan().autocommit()) {
       Statement s = r.steps().get(0).statement();
-      boolean write = !SqlGuard.isRead(s.sql());
-      plan.exec().writing(write);
+      boolean write = job.plan().writes();
+      job.exec().writing(write);
       return statement(conn, s)
         .map(result -> {
-          plan.exec().writing(false);
+          job.exec().writing(false);
           stats.committed.increment();
           return finish(r, List.of(result), n);
         })
         .recover(t -> {
-          plan.exec().writing(false);
+          job.exec().writing(false);
           return Future.failedFuture(Errors.isConnectionLoss(t) && write ? commitUnknown() : t);
         });
     }
@@ -252,59 +234,31 @@ public final class TransactionRunner {
     // START TRANSACTION on a connection with no open transaction (every connection comes out of
     // the pool proven clean, see Execution) fails only when the connection itself fails, which the
     // first statement cannot survive.
-    Future<Void> isolationSet = plan.setIsolation()
-      ? simple(conn, "SET TRANSACTION ISOLATION LEVEL " + plan.isolation().sql())
+    Future<Void> isolationSet = job.plan().setIsolation()
+      ? simple(conn, "SET TRANSACTION ISOLATION LEVEL " + job.plan().isolation().sql())
       : Future.succeededFuture();
-    Future<Void> started = simple(conn, r.readOnly() ? "START TRANSACTION READ ONLY" : "START TRANSACTION");
+    Future<Void> started = simple(conn, job.plan().begin());
     Future<Void> begin = Future.all(isolationSet, started).mapEmpty();
     // A request key's claim row waits for the transaction to have started: it must never commit
     // on its own.
-    Future<Boolean> claim = r.requestKey() == null ? begin.map(true) : begin.compose(v -> claimKey(conn, r));
+    Future<Boolean> claim = r.requestKey() == null ? begin.map(true) : begin.compose(v -> RequestKeys.claim(conn, r.requestKey(), r.requestHash()));
     Future<List<JsonObject>> work = r.requestKey() == null
-      ? steps(conn, plan, 0, new ArrayList<>(), begin)
+      ? steps(conn, job, 0, new ArrayList<>(), begin)
       : claim.compose(claimed -> claimed
-        ? steps(conn, plan, 0, new ArrayList<>(), begin) : Future.succeededFuture(null));
+        ? steps(conn, job, 0, new ArrayList<>(), begin) : Future.succeededFuture(null));
     return Future.join(begin, claim, work).transform(ignored -> {
       if (begin.failed() || claim.failed()) {
         Throwable cause = begin.failed() ? begin.cause() : claim.cause();
         return rollback(conn).compose(v -> Future.failedFuture(cause));
       }
       if (!claim.result()) {
-        return rollback(conn).compose(v -> replay(conn, r));
+        return rollback(conn).compose(v -> RequestKeys.replay(conn, r.requestKey(), r.requestHash()))
+          .onSuccess(replayed -> stats.replays.increment());
       }
       if (work.failed()) {
         return rollback(conn).compose(v -> Future.failedFuture(work.cause()));
       }
-      return commit(conn, plan, work.result(), n);
-    });
-  }
-
-  /** Claims the request key; false when a committed request already holds it. */
-  private Future<Boolean> claimKey(SqlConnection conn, TxRequest r) {
-    if (r.requestKey() == null) {
-      return Future.succeededFuture(true);
-    }
-    return conn.preparedQuery(RequestKeys.CLAIM).execute(Tuple.of(r.requestKey(), r.requestHash()))
-      .map(true)
-      .recover(t -> t instanceof MySQLException m && m.getErrorCode() == 1062
-        ? Future.succeededFuture(false) : Future.failedFuture(t));
-  }
-
-  /** The stored response of a request that committed under the same key. */
-  private Future<JsonObject> replay(SqlConnection conn, TxRequest r) {
-    return conn.preparedQuery(RequestKeys.LOOKUP).execute(Tuple.of(r.requestKey())).compose(rows -> {
-      if (rows.size() == 0) {
-        // Expired between the claim and now: extremely unlikely; the client may simply retry.
-        return Future.failedFuture(new ProtocolException(ErrorCode.UNAVAILABLE,
-          "the request key expired while it was being read; send the request again"));
-      }
-      var row = rows.iterator().next();
-      if (!r.requestHash().equals(row.getString(0))) {
-        return Future.failedFuture(new ProtocolException(ErrorCode.BAD_REQUEST,
-          "requestKey '" + r.requestKey() + "' was already used for a different request"));
-      }
-      stats.replays.increment();
-      return Future.succeededFuture(new JsonObject(row.getString(1)).put("replayed", true));
+      return commit(conn, job, work.result(), n);
     });
   }
 
@@ -312,16 +266,16 @@ public final class TransactionRunner {
    * Runs the steps from {@code index} on, one after another; {@code begin} is the transaction's
    * start, sent just ahead of the first step: no later step is sent unless it succeeded.
    */
-  private Future<List<JsonObject>> steps(SqlConnection conn, Plan plan, int index, List<JsonObject> results,
+  private Future<List<JsonObject>> steps(SqlConnection conn, Job job, int index, List<JsonObject> results,
                                          Future<Void> begin) {
-    TxRequest r = plan.request();
+    TxRequest r = job.request();
     if (index > 0 && begin.failed()) {
       return Future.failedFuture(begin.cause());
     }
     if (index == r.steps().size()) {
       return Future.succeededFuture(results);
     }
-    ProtocolException stop = plan.exec().checkpoint();
+    ProtocolException stop = job.exec().checkpoint();
     if (stop != null) {
       return Future.failedFuture(stop);
     }
@@ -336,7 +290,7 @@ public final class TransactionRunner {
             new ProtocolException(ErrorCode.CONFLICT, "step " + index + ": " + missed)));
         }
         results.add(result);
-        return steps(conn, plan, index + 1, results, begin);
+        return steps(conn, job, index + 1, results, begin);
       });
   }
 
@@ -348,20 +302,20 @@ public final class TransactionRunner {
       .map(result -> ResultSets.render(result, maxRows));
   }
 
-  private Future<JsonObject> commit(SqlConnection conn, Plan plan, List<JsonObject> results, int n) {
-    TxRequest r = plan.request();
+  private Future<JsonObject> commit(SqlConnection conn, Job job, List<JsonObject> results, int n) {
+    TxRequest r = job.request();
     JsonObject body = finish(r, results, n);
     Future<Void> stored = r.requestKey() == null ? Future.succeededFuture()
-      : conn.preparedQuery(RequestKeys.STORE).execute(Tuple.of(body.encode(), r.requestKey())).<Void>mapEmpty()
+      : RequestKeys.store(conn, r.requestKey(), body)
         .recover(t -> rollback(conn).compose(v -> Future.failedFuture(t)));
     return stored.compose(v -> {
-      ProtocolException stop = plan.exec().checkpoint();
+      ProtocolException stop = job.exec().checkpoint();
       if (stop != null) {
         // Stopped while its last statement ran (deadline, kill, client gone): roll back rather
         // than commit what nobody will be told about.
         return rollback(conn).compose(x -> Future.failedFuture(stop));
       }
-      plan.exec().committing();
+      job.exec().committing();
       return Future.succeededFuture();
     }).compose(v -> conn.query("COMMIT").execute().transform(ar -> {
       if (ar.succeeded()) {

@@ -66,11 +66,6 @@ public final class TxStats {
     Gauge.builder("txgate.pool.waiting", waiting, AtomicInteger::get).register(registry);
   }
 
-  /** For code that counts without exporting (unit tests). */
-  public TxStats() {
-    this(new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
-  }
-
   private static void counter(MeterRegistry registry, String name, LongAdder adder) {
     FunctionCounter.builder(name, adder, LongAdder::doubleValue).register(registry);
   }
@@ -84,14 +79,6 @@ public final class TxStats {
     return retries.sum();
   }
 
-  public long exhausted() {
-    return exhausted.sum();
-  }
-
-  public long committed() {
-    return committed.sum();
-  }
-
   /** Connections the server said had a transaction open when txgate was done with them. */
   public long openAtRelease() {
     return openAtRelease.sum();
@@ -101,16 +88,8 @@ public final class TxStats {
     return guardRollbacks.sum();
   }
 
-  public long abandoned() {
-    return abandoned.sum();
-  }
-
   public int inUse() {
     return inUse.get();
-  }
-
-  public int waiting() {
-    return waiting.get();
   }
 
   /** Pool figures for the console: acquisitions, rejections, timeouts and wait percentiles. */

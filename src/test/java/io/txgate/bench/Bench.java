@@ -1,5 +1,6 @@
 package io.txgate.bench;
 
+import io.txgate.Await;
 import io.txgate.config.DatabaseUrls;
 import io.txgate.db.SchemaLoader;
 import io.vertx.core.Future;
@@ -23,6 +24,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -31,7 +33,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -80,6 +81,9 @@ public final class Bench {
   record Row(String workload, String target, int connections, Result result, String rssMb, String heapMb) {
   }
 
+  /** How long the benchmark waits for any one setup or teardown step. */
+  private static final Duration AWAIT_LIMIT = Duration.ofSeconds(120);
+
   public static void main(String[] args) throws Exception {
     Map<String, String> a = parse(args);
     String[] hostPort = a.getOrDefault("txgate", "127.0.0.1:7400").split(":");
@@ -102,7 +106,7 @@ public final class Bench {
     List<String> notes = new ArrayList<>();
     try {
       if (db != null) {
-        await(SchemaLoader.load(vertx, db, Path.of("conf/demo-schema.sql")));
+        Await.result(SchemaLoader.load(vertx, db, Path.of("conf/demo-schema.sql")), AWAIT_LIMIT);
       }
       System.out.printf("workloads=%s seconds=%d pool=%d warmup=%ds%n", workloads, seconds, poolSize, warmup);
       if (warmup > 0) {
@@ -145,7 +149,7 @@ public final class Bench {
         report(Path.of(a.get("report")), a, rows, notes);
       }
     } finally {
-      vertx.close().toCompletionStage().toCompletableFuture().get();
+      Await.result(vertx.close());
     }
   }
 
@@ -252,7 +256,7 @@ public final class Bench {
         step.add(client.connect(port, host));
       }
       for (Future<NetSocket> f : step) {
-        sockets.add(await(f));
+        sockets.add(Await.result(f, AWAIT_LIMIT));
       }
     }
     long rssAfterOpen = -1;
@@ -291,7 +295,7 @@ public final class Bench {
     for (NetSocket s : sockets) {
       s.close();
     }
-    await(client.close());
+    Await.result(client.close(), AWAIT_LIMIT);
     return merge(recorders, elapsed, rssBefore, rssAfterOpen);
   }
 
@@ -324,9 +328,9 @@ public final class Bench {
     double elapsed = (System.nanoTime() - start) / 1e9;
     stop.set(true);
     for (Promise<Void> p : done) {
-      await(p.future());
+      Await.result(p.future(), AWAIT_LIMIT);
     }
-    await(pool.close());
+    Await.result(pool.close(), AWAIT_LIMIT);
     return merge(recorders, elapsed, -1, -1);
   }
 
@@ -541,7 +545,4 @@ public final class Bench {
     return m;
   }
 
-  private static <T> T await(Future<T> f) throws Exception {
-    return f.toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
-  }
 }

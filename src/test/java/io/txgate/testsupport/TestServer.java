@@ -1,5 +1,6 @@
 package io.txgate.testsupport;
 
+import io.txgate.Await;
 import io.txgate.Txgate;
 import io.txgate.config.Keys;
 import io.txgate.config.TxgateConfig;
@@ -12,13 +13,16 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 
 /**
  * A real txgate on a free loopback port, against the run's {@link TestDatabase}, with two protocol
  * instances so that every test also exercises the multi-instance path.
  */
 public final class TestServer implements AutoCloseable {
+
+  /** How long a test waits for any one future. */
+  private static final Duration AWAIT_LIMIT = Duration.ofSeconds(120);
 
   private static boolean fixturesLoaded;
 
@@ -144,11 +148,8 @@ public final class TestServer implements AutoCloseable {
     }
   }
 
+  /** {@link Await#orFail} with the tests' limit, so that a hung future fails its test. */
   public static <T> T await(Future<T> f) {
-    try {
-      return f.toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new IllegalStateException(e.getCause() != null ? e.getCause() : e);
-    }
+    return Await.orFail(f, AWAIT_LIMIT);
   }
 }

@@ -1,0 +1,74 @@
+package io.txgate.tx;
+
+import io.txgate.protocol.Isolation;
+import io.txgate.protocol.ProtocolException;
+import io.txgate.protocol.Step;
+import java.util.List;
+
+/**
+ * How one request will run, decided once before its first attempt from the request, the server's
+ * settings and the level the database's connections start with; the runner only carries it out.
+ *
+ * <p>A pure function of its inputs, so every combination can be checked without a database.
+ *
+ * @param isolation the level the transaction runs at: the request's, else the server default
+ * @param setIsolation whether {@code SET TRANSACTION ISOLATION LEVEL} goes out before it starts
+ * @param autocommit whether the one statement runs alone, without {@code START TRANSACTION}/{@code COMMIT}
+ * @param readOnly whether the transaction starts {@code READ ONLY}
+ * @param writes whether a statement may write: losing the connection under a lone writing statement
+ *     leaves its outcome unknown
+ * @param reset whether the connection is reset before it is reused (a retry or the next borrower),
+ *     because a statement may have left session state on it
+ */
+public record RequestPlan(Isolation isolation, boolean setIsolation, boolean autocommit, boolean readOnly,
+                          boolean writes, boolean reset) {
+
+  /**
+   * Plans a request.
+   *
+   * @param steps the request's statements, in order
+   * @param requested the request's isolation level, or null for {@code defaultIsolation}
+   * @param readOnly whether the request asked for a read-only transaction
+   * @param keyed whether the request carries a request key (its claim must share the transaction)
+   * @param defaultIsolation the server's {@code tx.isolation}
+   * @param resetAlways the server's {@code db.resetAlways}: reset every connection after use
+   * @param databaseIsolation the level pooled connections start with, as probed; null while unknown
+   * @throws ProtocolException BAD_REQUEST when a statement would break the transaction (see
+   *     {@link SqlGuard}), with its step index when there are several
+   */
+  public static RequestPlan of(List<Step> steps, Isolation requested, boolean readOnly, boolean keyed,
+                               Isolation defaultIsolation, boolean resetAlways, Isolation databaseIsolation) {
+    boolean reset = resetAlways;
+    boolean multi = steps.size() > 1;
+    boolean writes = false;
+    for (int i = 0; i < steps.size(); i++) {
+      String sql = steps.get(i).statement().sql();
+      try {
+        reset |= SqlGuard.check(sql, multi) == SqlGuard.Verdict.RESET;
+      } catch (ProtocolException e) {
+        throw multi ? e.atStep(i) : e;
+      }
+      writes |= !SqlGuard.isRead(sql);
+    }
+    Isolation isolation = requested != null ? requested : defaultIsolation;
+    boolean setIsolation = isolation != databaseIsolation;
+    // One plain statement needs no BEGIN/COMMIT: InnoDB runs it as its own transaction, with the
+    // same all-or-nothing semantics, two round trips sooner. Not when an isolation level must be
+    // set first: a statement that fails to parse would leave that setting pending for whoever
+    // borrows the connection next.
+    // A read-only single SELECT may run that way at any level but READ UNCOMMITTED: alone in
+    // autocommit it is one consistent, non-locking read under READ COMMITTED, REPEATABLE READ and
+    // SERIALIZABLE alike (MySQL manual, "Transaction Isolation Levels"), so no level needs setting.
+    boolean single = steps.size() == 1 && steps.get(0).expect() == null && !keyed;
+    boolean autocommit = single && (readOnly
+      ? !writes && isolation != Isolation.READ_UNCOMMITTED
+        && databaseIsolation != null && databaseIsolation != Isolation.READ_UNCOMMITTED
+      : requested == null && !setIsolation);
+    return new RequestPlan(isolation, setIsolation, autocommit, readOnly, writes, reset);
+  }
+
+  /** The statement that opens the transaction when it is not autocommit. */
+  public String begin() {
+    return readOnly ? "START TRANSACTION READ ONLY" : "START TRANSACTION";
+  }
+}
