@@ -75,7 +75,7 @@ public final class Main {
   private static TxgateConfig withUrl(TxgateConfig c, String url) {
     TxgateConfig.Db d = c.db();
     return new TxgateConfig(new TxgateConfig.Db(url, d.poolSize(), d.maxWaitQueue(), d.acquireTimeoutMs(),
-      d.connectTimeoutMs(), d.idleTimeoutSeconds(), d.resetAlways(), d.statementCacheSize(), d.outage()),
+      d.connectTimeoutMs(), d.idleTimeoutSeconds(), d.resetAlways(), d.statementCacheSize(), d.outage(), d.tls()),
       c.protocol(), c.tx(), c.admin(), c.embedded());
   }
 
