@@ -47,9 +47,10 @@ public final class Main {
       }
       txgate.set(await(Txgate.start(vertx, config, telemetry)));
       TxgateConfig.Protocol p = config.protocol();
-      LOG.info("txgate {} listening on {}:{} ({} instances, {} transport), database {}", Version.VERSION,
-        p.host(), p.port(), p.instances(), vertx.isNativeTransportEnabled() ? "native epoll" : "NIO",
-        DatabaseUrls.redact(config.db().url()));
+      LOG.info("txgate {} listening on {}:{} ({} instances, {} transport), database {} (TLS {})",
+        Version.VERSION, p.host(), p.port(), p.instances(),
+        vertx.isNativeTransportEnabled() ? "native epoll" : "NIO", DatabaseUrls.redact(config.db().url()),
+        config.db().tls());
       if (config.admin().enabled()) {
         LOG.info("admin console on http://{}:{}/ ({})", config.admin().host(), config.admin().port(),
           config.admin().hasCredentials() ? "credentials required" : "loopback only, no credentials");
