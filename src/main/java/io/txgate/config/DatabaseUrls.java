@@ -1,5 +1,6 @@
 package io.txgate.config;
 
+import io.vertx.core.json.JsonObject;
 import io.vertx.mysqlclient.MySQLConnectOptions;
 import io.vertx.mysqlclient.SslMode;
 import java.net.URLDecoder;
@@ -101,6 +102,19 @@ public final class DatabaseUrls {
         + p.options().getHost() + "): the driver never encrypts one");
     }
     return tls;
+  }
+
+  /**
+   * Refuses {@code db.tls} written as a value ({@code tls: REQUIRED}) instead of a section: its keys
+   * would otherwise read as unset, and the connection would stay plaintext without a word.
+   */
+  static void requireTlsSection(JsonObject merged) {
+    Object db = merged.getValue("db");
+    Object tls = db instanceof JsonObject o ? o.getValue("tls") : null;
+    if (tls != null && !(tls instanceof JsonObject)) {
+      throw new ConfigException("configuration db.tls: a section is expected (mode: and caFile: under"
+        + " it), not '" + tls + "'");
+    }
   }
 
   /** Splits off the parameters txgate reads itself and refuses any it does not know. */

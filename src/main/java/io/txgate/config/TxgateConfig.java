@@ -109,6 +109,7 @@ public record TxgateConfig(Db db, Protocol protocol, Tx tx, Admin admin, Embedde
   /** Reads and checks every key from the merged configuration sources. */
   public static TxgateConfig from(JsonObject m) {
     String url = Keys.DB_URL.string(m);
+    DatabaseUrls.requireTlsSection(m);
     Db db = new Db(
       url,
       Keys.DB_POOL_SIZE.integer(m, 1, 1024),

@@ -139,6 +139,17 @@ class DatabaseUrlsTest {
       .contains("unix socket");
   }
 
+  @Test
+  void dbTlsWrittenAsAValueInsteadOfASectionIsRefused() {
+    JsonObject yaml = new JsonObject().put("db", new JsonObject().put("url", "mysql://app:pw@db/shop")
+      .put("tls", "REQUIRED"));
+    assertThatThrownBy(() -> TxgateConfig.from(yaml)).isInstanceOf(ConfigException.class)
+      .hasMessageContaining("db.tls").hasMessageContaining("section");
+    JsonObject section = new JsonObject().put("db", new JsonObject().put("url", "mysql://app:pw@db/shop")
+      .put("tls", new JsonObject().put("mode", "REQUIRED")));
+    assertThat(TxgateConfig.from(section).db().tls().mode()).isEqualTo(SslMode.REQUIRED);
+  }
+
   /** Malformed URLs, each with the password it must not show: the bug reports' shapes. */
   private static final String[][] MALFORMED = {
     {"mysql://app:hunter2@db:99999/shop", "hunter2", "mysql://app:***@db:99999/shop"},
