@@ -69,10 +69,11 @@ public final class DatabaseUrls {
   static DbTls tls(String url, String keyMode, String keyCa) {
     SslMode fromKey = keyMode.isEmpty() ? null : mode(keyMode, Keys.DB_TLS_MODE.toString());
     if (url == null || url.isBlank()) {
-      if ((fromKey != null && fromKey != SslMode.DISABLED) || !keyCa.isEmpty()) {
-        throw new ConfigException(fromKey != null && fromKey != SslMode.DISABLED ? Keys.DB_TLS_MODE : Keys.DB_TLS_CA_FILE,
-          "applies to the database in " + Keys.DB_URL + ", which is not set: the embedded database that"
-            + " starts instead is reached over loopback without TLS");
+      boolean asksForTls = fromKey != null && fromKey != SslMode.DISABLED;
+      if (asksForTls || !keyCa.isEmpty()) {
+        throw new ConfigException(asksForTls ? Keys.DB_TLS_MODE : Keys.DB_TLS_CA_FILE, "applies to the"
+          + " database in " + Keys.DB_URL + ", which is not set: the embedded database that starts"
+          + " instead is reached over loopback without TLS");
       }
       return DbTls.DISABLED;
     }
