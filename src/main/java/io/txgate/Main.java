@@ -45,9 +45,10 @@ public final class Main {
       }
       txgate.set(Await.result(Txgate.start(vertx, config, telemetry)));
       TxgateConfig.Protocol p = config.protocol();
-      LOG.info("txgate {} listening on {}:{} ({} instances, {} transport), database {}", Version.VERSION,
-        p.host(), p.port(), p.instances(), vertx.isNativeTransportEnabled() ? "native epoll" : "NIO",
-        DatabaseUrls.redact(config.db().url()));
+      LOG.info("txgate {} listening on {}:{} ({} instances, {} transport), database {} (TLS {})",
+        Version.VERSION, p.host(), p.port(), p.instances(),
+        vertx.isNativeTransportEnabled() ? "native epoll" : "NIO", DatabaseUrls.redact(config.db().url()),
+        config.db().tls());
       if (config.admin().enabled()) {
         LOG.info("admin console on http://{}:{}/ ({})", config.admin().host(), config.admin().port(),
           config.admin().hasCredentials() ? "credentials required" : "loopback only, no credentials");
@@ -73,7 +74,7 @@ public final class Main {
   private static TxgateConfig withUrl(TxgateConfig c, String url) {
     TxgateConfig.Db d = c.db();
     return new TxgateConfig(new TxgateConfig.Db(url, d.poolSize(), d.maxWaitQueue(), d.acquireTimeoutMs(),
-      d.connectTimeoutMs(), d.idleTimeoutSeconds(), d.resetAlways(), d.statementCacheSize(), d.outage()),
+      d.connectTimeoutMs(), d.idleTimeoutSeconds(), d.resetAlways(), d.statementCacheSize(), d.outage(), d.tls()),
       c.protocol(), c.tx(), c.admin(), c.embedded());
   }
 

@@ -26,6 +26,9 @@ public final class Keys {
   public static final Key DB_HEALTH_CHECK_MS = new Key("db.healthCheckMs", "TXGATE_DB_HEALTH_CHECK_MS", 1_000);
   public static final Key DB_PROBE_TIMEOUT_MS = new Key("db.probeTimeoutMs", "TXGATE_DB_PROBE_TIMEOUT_MS", 2_000);
   public static final Key DB_OUTAGE_HOLD_MS = new Key("db.outageHoldMs", "TXGATE_DB_OUTAGE_HOLD_MS", 0);
+  /** Empty: not set here (the URL's sslMode applies, else DISABLED). */
+  public static final Key DB_TLS_MODE = new Key("db.tls.mode", "TXGATE_DB_TLS_MODE", "");
+  public static final Key DB_TLS_CA_FILE = new Key("db.tls.caFile", "TXGATE_DB_TLS_CA_FILE", "");
 
   public static final Key PROTOCOL_HOST = new Key("protocol.host", "TXGATE_PROTOCOL_HOST", "127.0.0.1");
   public static final Key PROTOCOL_PORT = new Key("protocol.port", "TXGATE_PROTOCOL_PORT", 7400);
@@ -80,7 +83,7 @@ public final class Keys {
   public static final List<Key> ALL = List.of(
     DB_URL, DB_POOL_SIZE, DB_MAX_WAIT_QUEUE, DB_ACQUIRE_TIMEOUT_MS, DB_CONNECT_TIMEOUT_MS,
     DB_IDLE_TIMEOUT_SECONDS, DB_RESET_ALWAYS, DB_STATEMENT_CACHE_SIZE, DB_CIRCUIT_FAILURE_THRESHOLD,
-    DB_CIRCUIT_PROBE_MS, DB_HEALTH_CHECK_MS, DB_PROBE_TIMEOUT_MS, DB_OUTAGE_HOLD_MS,
+    DB_CIRCUIT_PROBE_MS, DB_HEALTH_CHECK_MS, DB_PROBE_TIMEOUT_MS, DB_OUTAGE_HOLD_MS, DB_TLS_MODE, DB_TLS_CA_FILE,
     PROTOCOL_HOST, PROTOCOL_PORT, INSTANCES, MAX_FRAME_BYTES, MAX_BATCH_STEPS, MAX_RESULT_ROWS,
     MAX_CONNECTIONS, MAX_CONNECTIONS_PER_ADDRESS, IDLE_TIMEOUT_SECONDS, FRAME_TIMEOUT_MS, SHUTDOWN_GRACE_SECONDS,
     TX_MAX_ATTEMPTS, TX_ISOLATION, TX_RETRY_BASE_MS, TX_RETRY_MAX_MS, TX_REQUEST_KEY_RETENTION_SECONDS,

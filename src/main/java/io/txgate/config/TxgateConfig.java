@@ -12,9 +12,13 @@ import io.vertx.core.json.JsonObject;
  */
 public record TxgateConfig(Db db, Protocol protocol, Tx tx, Admin admin, Embedded embedded) {
 
-  /** The database and its pool. {@code url} may hold a password: {@link #toString} hides it. */
+  /**
+   * The database and its pool. {@code url} may hold a password: {@link #toString} hides it.
+   * {@code tls} is what the URL's parameters and the {@code db.tls} keys together ask for.
+   */
   public record Db(String url, int poolSize, int maxWaitQueue, int acquireTimeoutMs, int connectTimeoutMs,
-                   int idleTimeoutSeconds, boolean resetAlways, int statementCacheSize, Outage outage) {
+                   int idleTimeoutSeconds, boolean resetAlways, int statementCacheSize, Outage outage,
+                   DbTls tls) {
 
     /** Whether a database is configured; when not, txgate starts its embedded one. */
     public boolean configured() {
@@ -23,7 +27,7 @@ public record TxgateConfig(Db db, Protocol protocol, Tx tx, Admin admin, Embedde
 
     @Override
     public String toString() {
-      return "Db[url=" + DatabaseUrls.redact(url) + ", poolSize=" + poolSize + ", maxWaitQueue="
+      return "Db[url=" + DatabaseUrls.redact(url) + ", tls=" + tls + ", poolSize=" + poolSize + ", maxWaitQueue="
         + maxWaitQueue + ", acquireTimeoutMs=" + acquireTimeoutMs + "]";
     }
   }
@@ -107,8 +111,10 @@ public record TxgateConfig(Db db, Protocol protocol, Tx tx, Admin admin, Embedde
 
   /** Reads and checks every key from the merged configuration sources. */
   public static TxgateConfig from(JsonObject m) {
+    String url = Keys.DB_URL.string(m);
+    DatabaseUrls.requireTlsSection(m);
     Db db = new Db(
-      Keys.DB_URL.string(m),
+      url,
       Keys.DB_POOL_SIZE.integer(m, 1, 1024),
       Keys.DB_MAX_WAIT_QUEUE.integer(m, 0, 1_000_000),
       Keys.DB_ACQUIRE_TIMEOUT_MS.integer(m, 1, 3_600_000),
@@ -121,10 +127,8 @@ public record TxgateConfig(Db db, Protocol protocol, Tx tx, Admin admin, Embedde
         Keys.DB_CIRCUIT_PROBE_MS.integer(m, 10, 600_000),
         Keys.DB_HEALTH_CHECK_MS.integer(m, 10, 600_000),
         Keys.DB_PROBE_TIMEOUT_MS.integer(m, 10, 600_000),
-        Keys.DB_OUTAGE_HOLD_MS.integer(m, 0, 600_000)));
-    if (db.configured()) {
-      DatabaseUrls.check(db.url());
-    }
+        Keys.DB_OUTAGE_HOLD_MS.integer(m, 0, 600_000)),
+      DatabaseUrls.tls(url, Keys.DB_TLS_MODE.string(m), Keys.DB_TLS_CA_FILE.string(m)));
     int instances = Keys.INSTANCES.integer(m, 0, 1024);
     Protocol protocol = new Protocol(
       Keys.PROTOCOL_HOST.string(m),

@@ -95,7 +95,7 @@ public final class DatabaseHealth {
                         List<StartupTask> tasks) {
     this.vertx = vertx;
     this.context = context;
-    this.connectOptions = DatabaseUrls.parse(db.url()).setCharset("utf8mb4");
+    this.connectOptions = DatabaseUrls.connectOptions(db).setCharset("utf8mb4");
     this.settings = db.outage();
     this.registry = registry;
     List<StartupTask> all = new ArrayList<>(tasks);

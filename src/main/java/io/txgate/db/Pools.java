@@ -19,9 +19,9 @@ public final class Pools {
   private Pools() {
   }
 
-  /** How txgate connects to the database: the URL's settings, plus the driver's tuning. */
+  /** How txgate connects to the database: the URL's settings and TLS, plus the driver's tuning. */
   public static MySQLConnectOptions connectOptions(TxgateConfig.Db db) {
-    return DatabaseUrls.parse(db.url())
+    return DatabaseUrls.connectOptions(db)
       .setCharset("utf8mb4")
       // Each connection keeps its most recently used statements prepared, so a repeated statement
       // costs one round trip (EXECUTE) instead of PREPARE, EXECUTE and CLOSE. A reset connection

