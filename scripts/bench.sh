@@ -17,8 +17,10 @@ pool=${TXGATE_DB_POOL_SIZE:-16}
 port=${BENCH_PORT:-7410}
 report=${REPORT-docs/BENCHMARKS.md}
 
-mvn -B -q -DskipTests package test-compile
-mvn -B -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/test-classpath.txt
+mvn=mvn
+command -v mvn >/dev/null || mvn=./mvnw
+"$mvn" -B -q -DskipTests package test-compile
+"$mvn" -B -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/test-classpath.txt
 
 export TXGATE_PROTOCOL_PORT=$port TXGATE_ADMIN_PORT=$((port + 1)) TXGATE_DB_POOL_SIZE=$pool
 if [ -z "${TXGATE_DB_URL:-}" ]; then

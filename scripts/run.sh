@@ -3,10 +3,13 @@
 # loads the demo schema; its binaries are put on the class path beside the jar, never inside it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# The machine's Maven when there is one, else the wrapper (it downloads a pinned Maven once).
+mvn=mvn
+command -v mvn >/dev/null || mvn=./mvnw
 
 jar=target/txgate.jar
 if [ ! -f "$jar" ] || [ -n "$(find pom.xml src -newer "$jar" -print -quit)" ]; then
-  mvn -B -q -DskipTests package
+  "$mvn" -B -q -DskipTests package
 fi
 
 classpath="$jar"

@@ -4,6 +4,9 @@
 # MariaDB for the whole run. Extra arguments go to Maven, e.g. -Dtest=RequestDecoderTest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# The machine's Maven when there is one, else the wrapper (it downloads a pinned Maven once).
+mvn=mvn
+command -v mvn >/dev/null || mvn=./mvnw
 # The Java client's own unit tests; its integration tests run with the server's (JavaClientTest).
-mvn -B -q -f clients/java test
-exec mvn -B test "$@"
+"$mvn" -B -q -f clients/java test
+exec "$mvn" -B test "$@"

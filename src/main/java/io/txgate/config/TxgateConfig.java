@@ -1,5 +1,6 @@
 package io.txgate.config;
 
+import io.txgate.auth.PasswordHash;
 import io.txgate.protocol.Isolation;
 import io.txgate.protocol.Limits;
 import io.vertx.core.json.JsonObject;
@@ -168,9 +169,9 @@ public record TxgateConfig(Db db, Protocol protocol, Tx tx, Admin admin, Embedde
         + " and the console can kill sessions: txgate will not serve it there without credentials."
         + " Set TXGATE_ADMIN_PASSWORD, TXGATE_ADMIN_PASSWORD_HASH or TXGATE_ADMIN_TOKEN, or bind it to 127.0.0.1");
     }
-    if (!admin.passwordHash().isEmpty() && !io.txgate.admin.PasswordHash.isWellFormed(admin.passwordHash())) {
+    if (!admin.passwordHash().isEmpty() && !PasswordHash.isWellFormed(admin.passwordHash())) {
       throw new ConfigException(Keys.ADMIN_PASSWORD_HASH, "not a pbkdf2-sha256 hash; make one with"
-        + " java -cp target/txgate.jar io.txgate.admin.PasswordHash");
+        + " java -cp target/txgate.jar io.txgate.auth.PasswordHash");
     }
     Embedded embedded = new Embedded(
       Keys.EMBEDDED_DATA_DIR.string(m),

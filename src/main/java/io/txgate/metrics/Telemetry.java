@@ -71,12 +71,14 @@ public final class Telemetry {
   public void request(String op, long nanos, String errorCode) {
     requests.increment();
     latency.record(nanos, TimeUnit.NANOSECONDS);
-    requestCounters.computeIfAbsent(op, o -> Counter.builder("txgate.requests").tag("op", o).register(registry))
+    requestCounters.computeIfAbsent(op, o -> Counter.builder("txgate.requests").tag("op", o)
+        .description("Requests answered, by op, whether they succeeded or failed").register(registry))
       .increment();
     if (errorCode != null) {
       errors.increment();
       errorsByCode.computeIfAbsent(errorCode, k -> new LongAdder()).increment();
-      errorCounters.computeIfAbsent(errorCode, c -> Counter.builder("txgate.errors").tag("code", c).register(registry))
+      errorCounters.computeIfAbsent(errorCode, c -> Counter.builder("txgate.errors").tag("code", c)
+        .description("Requests answered with an error, by error code").register(registry))
         .increment();
     }
   }
@@ -96,10 +98,14 @@ public final class Telemetry {
 
   public OperationMeters operation(String name) {
     return operations.computeIfAbsent(name, n -> new OperationMeters(
-      Counter.builder("txgate.operation.calls").tag("name", n).register(registry),
-      Counter.builder("txgate.operation.errors").tag("name", n).register(registry),
-      Counter.builder("txgate.operation.retries").tag("name", n).register(registry),
-      Timer.builder("txgate.operation").tag("name", n).publishPercentiles(0.99)
+      Counter.builder("txgate.operation.calls").tag("name", n)
+        .description("Calls of a named operation, by name").register(registry),
+      Counter.builder("txgate.operation.errors").tag("name", n)
+        .description("Calls of a named operation answered with an error, by name").register(registry),
+      Counter.builder("txgate.operation.retries").tag("name", n)
+        .description("Attempts of a named operation re-run after a transient conflict, by name").register(registry),
+      Timer.builder("txgate.operation").tag("name", n)
+        .description("Time from a named operation call's arrival to its response, by name").publishPercentiles(0.99)
         .distributionStatisticExpiry(Duration.ofMinutes(5)).register(registry)));
   }
 

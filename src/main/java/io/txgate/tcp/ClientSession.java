@@ -69,6 +69,13 @@ public final class ClientSession {
 
   private boolean busy;
   private boolean readPaused;
+  /** Reading is paused until the client reads its answers (the write queue is full). */
+  private volatile boolean waitingForClientToRead;
+  /**
+   * The most received-but-unrun bytes this session ever held: what flow control bounds. Written on
+   * the event loop only.
+   */
+  private volatile int peakUnread;
   /** No new frames are run: the server is shutting down or the stream can no longer be framed. */
   private boolean draining;
   private boolean closed;
@@ -118,6 +125,9 @@ public final class ClientSession {
     bytesIn += data.length();
     lastActivity = System.currentTimeMillis();
     decoder.feed(data);
+    if (decoder.buffered() > peakUnread) {
+      peakUnread = decoder.buffered();
+    }
     pump();
   }
 
@@ -200,6 +210,7 @@ public final class ClientSession {
       readPaused = false;
       socket.resume();
     }
+    waitingForClientToRead = readPaused && !draining && socket.writeQueueFull();
   }
 
   /**
@@ -384,5 +395,18 @@ public final class ClientSession {
 
   public long lastActivity() {
     return lastActivity;
+  }
+
+  /**
+   * Whether the session has stopped reading requests until the client reads its answers: a
+   * client that pipelines without reading is held back by TCP, not buffered by the server.
+   */
+  public boolean waitingForClientToRead() {
+    return waitingForClientToRead;
+  }
+
+  /** The most bytes received but not yet run that this session has held at once. */
+  public int peakUnread() {
+    return peakUnread;
   }
 }

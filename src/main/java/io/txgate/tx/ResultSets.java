@@ -79,6 +79,12 @@ final class ResultSets {
       }
       out.add(new JsonArray(cells));
     }
+    // vertx-mysql-client (5.0.7, and its 5.x branches since) sets this property only when the OK
+    // packet's id, read into a signed long, is above 0: an id of 2^63 or more (BIGINT UNSIGNED) reads
+    // negative and is dropped, so it arrives null like "no id" and is answered 0. Nothing in the
+    // result tells the two apart, and a SELECT LAST_INSERT_ID() afterwards could return an id that
+    // an earlier statement on the pooled connection generated. Should the driver pass it, it is
+    // negative here and written unsigned.
     Long lastInsertId = result.property(MySQLClient.LAST_INSERTED_ID);
     return new JsonObject()
       .put("columns", columns)

@@ -48,26 +48,40 @@ public final class TxStats {
   public TxStats(MeterRegistry registry) {
     poolWait = Timer.builder("txgate.pool.wait").description("Time a request waited for a database connection")
       .publishPercentiles(0.5, 0.99).distributionStatisticExpiry(Duration.ofMinutes(1)).register(registry);
-    counter(registry, "txgate.tx.committed", committed);
-    counter(registry, "txgate.tx.retries", retries);
-    counter(registry, "txgate.tx.retries.exhausted", exhausted);
-    counter(registry, "txgate.tx.expectation.conflicts", expectationConflicts);
-    counter(registry, "txgate.tx.commit.unknown", commitUnknown);
-    counter(registry, "txgate.tx.replays", replays);
-    counter(registry, "txgate.pool.acquired", acquired);
-    counter(registry, "txgate.pool.rejected", acquireRejected);
-    counter(registry, "txgate.pool.timeouts", acquireTimedOut);
-    counter(registry, "txgate.tx.deadline.exceeded", timeouts);
-    counter(registry, "txgate.tx.stopped", stopped);
-    counter(registry, "txgate.pool.guard.rollbacks", guardRollbacks);
-    counter(registry, "txgate.pool.abandoned", abandoned);
-    counter(registry, "txgate.pool.open.at.release", openAtRelease);
-    Gauge.builder("txgate.pool.in.use", inUse, AtomicInteger::get).register(registry);
-    Gauge.builder("txgate.pool.waiting", waiting, AtomicInteger::get).register(registry);
+    counter(registry, "txgate.tx.committed", committed, "Transactions (and autocommit statements) that committed");
+    counter(registry, "txgate.tx.retries", retries,
+      "Attempts re-run after a transient conflict (deadlock, lock wait timeout), all requests together");
+    counter(registry, "txgate.tx.retries.exhausted", exhausted,
+      "Requests answered RETRIES_EXHAUSTED: the conflict persisted through maxAttempts");
+    counter(registry, "txgate.tx.expectation.conflicts", expectationConflicts,
+      "Requests rolled back and answered CONFLICT because a step's expect did not hold");
+    counter(registry, "txgate.tx.commit.unknown", commitUnknown,
+      "Requests answered COMMIT_UNKNOWN: the connection was lost or the deadline passed while a commit was in flight");
+    counter(registry, "txgate.tx.replays", replays,
+      "Requests whose requestKey had already committed, answered with the stored result instead of running again");
+    counter(registry, "txgate.pool.acquired", acquired, "Database connections lent to a request by the pool");
+    counter(registry, "txgate.pool.rejected", acquireRejected,
+      "Requests answered BUSY at once because the pool's wait queue was full");
+    counter(registry, "txgate.pool.timeouts", acquireTimedOut,
+      "Requests answered BUSY because no database connection came free within db.acquireTimeoutMs");
+    counter(registry, "txgate.tx.deadline.exceeded", timeouts,
+      "Requests whose deadline passed (answered TIMEOUT or COMMIT_UNKNOWN)");
+    counter(registry, "txgate.tx.stopped", stopped,
+      "Requests stopped before their end by a kill from the console, their client going away or shutdown");
+    counter(registry, "txgate.pool.guard.rollbacks", guardRollbacks,
+      "ROLLBACKs sent to a database connection the server did not report clean, when it was borrowed or returned");
+    counter(registry, "txgate.pool.abandoned", abandoned,
+      "Database connections closed instead of returned to the pool: killed, unanswered or not provably clean");
+    counter(registry, "txgate.pool.open.at.release", openAtRelease,
+      "Database connections the server reported with a transaction still open when txgate was done with them");
+    Gauge.builder("txgate.pool.in.use", inUse, AtomicInteger::get)
+      .description("Database connections lent to requests right now").register(registry);
+    Gauge.builder("txgate.pool.waiting", waiting, AtomicInteger::get)
+      .description("Requests waiting for a database connection right now").register(registry);
   }
 
-  private static void counter(MeterRegistry registry, String name, LongAdder adder) {
-    FunctionCounter.builder(name, adder, LongAdder::doubleValue).register(registry);
+  private static void counter(MeterRegistry registry, String name, LongAdder adder, String description) {
+    FunctionCounter.builder(name, adder, LongAdder::doubleValue).description(description).register(registry);
   }
 
   void retried(String cause) {

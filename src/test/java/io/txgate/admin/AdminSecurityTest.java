@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.txgate.config.ConfigException;
+import io.txgate.auth.PasswordHash;
 import io.txgate.config.TxgateConfig;
 import io.txgate.testsupport.Http;
 import io.txgate.testsupport.TestServer;

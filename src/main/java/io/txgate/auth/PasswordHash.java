@@ -1,4 +1,4 @@
-package io.txgate.admin;
+package io.txgate.auth;
 
 import java.io.BufferedReader;
 import java.io.Console;
@@ -13,10 +13,10 @@ import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.PBEKeySpec;
 
 /**
- * Console passwords stored as PBKDF2-HMAC-SHA256 hashes: {@code pbkdf2-sha256$iterations$salt$hash}
+ * Passwords stored as PBKDF2-HMAC-SHA256 hashes: {@code pbkdf2-sha256$iterations$salt$hash}
  * (salt and hash in base64), so that a configuration file never holds the password itself.
  *
- * <p>Make one with {@code java -cp target/txgate.jar io.txgate.admin.PasswordHash} (it reads the
+ * <p>Make one with {@code java -cp target/txgate.jar io.txgate.auth.PasswordHash} (it reads the
  * password from the terminal, or from standard input).
  */
 public final class PasswordHash {
