@@ -155,6 +155,16 @@ class PackagedDistributionTest {
     assertThat(r.stderr()).doesNotContain("\tat ", "Exception");
   }
 
+  @Test
+  void aBadDatabaseUrlIsOneLineWithThePasswordMasked() throws Exception {
+    Result r = Distribution.run(launcher, cwd, Map.of("TXGATE_DB_URL",
+      "mysql://app:" + DB_PASSWORD + "@db.example.com:port/shop", "TXGATE_ADMIN_ENABLED", "false"));
+    assertThat(r.exit()).isEqualTo(1);
+    assertThat(r.errorLines()).singleElement().asString()
+      .contains("db.url (TXGATE_DB_URL)", "mysql://app:***@db.example.com:port/shop");
+    assertThat(r.stdout() + r.stderr()).doesNotContain(DB_PASSWORD, "\tat ");
+  }
+
   private static void awaitListening(Process p, int port) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
     while (System.nanoTime() < deadline) {
