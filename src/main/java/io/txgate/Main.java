@@ -20,8 +20,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads the configuration, starts the embedded database when none is configured, deploys the
- * verticles and stops them gracefully on SIGTERM or Ctrl-C. Nothing else.
+ * Reads the command line ({@code --config}, {@code --check-config}, {@code --version},
+ * {@code --help}) and the configuration, starts the embedded database when none is configured,
+ * deploys the verticles and stops them gracefully on SIGTERM or Ctrl-C. Nothing else.
  */
 public final class Main {
 
