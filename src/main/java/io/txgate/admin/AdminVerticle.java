@@ -12,7 +12,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.healthchecks.Status;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.ext.web.healthchecks.HealthCheckHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 
@@ -100,7 +99,7 @@ public final class AdminVerticle extends VerticleBase {
       audit.record(operator(ctx), from(ctx), "resume", null, "new connections accepted");
       json(ctx, new JsonObject().put("accepting", true));
     });
-    router.route("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false));
+    router.route("/*").handler(Webroot.handler().setCachingEnabled(false));
 
     monitor.tick();
     latest = monitor.all().encode();

@@ -42,6 +42,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
    * @param port the TCP port, or 0 for any free one
    */
   public static EmbeddedDatabase start(Path dir, int port) {
+    EmbeddedAvailability.require();
     try {
       Files.createDirectories(dir);
       DBConfigurationBuilder b = DBConfigurationBuilder.newBuilder()
