@@ -55,6 +55,10 @@ public final class ClientSession {
 
   private final String instance;
   private volatile String clientName;
+  /** The configured client this connection authenticated as; null before, or when none are configured. */
+  private volatile io.txgate.access.Client client;
+  /** The answer being sent is the last: the connection failed to authenticate. */
+  private boolean closeAfterReply;
   /** The request being run, for operators: op, SQL or operation name, start time; null when idle. */
   private volatile InFlight inFlight;
   /** An operator killed the session: the connection closes with no further answer on it. */
@@ -168,6 +172,10 @@ public final class ClientSession {
     } catch (RuntimeException e) {
       // Never leave a frame unanswered: a decoding bug is INTERNAL, with a logged reference.
       ProtocolException p = io.txgate.tx.Errors.translate(e);
+      if (handler.mustAuthenticate(this)) {
+        // Before authentication nothing is explained, not even what was wrong with the frame.
+        p = handler.unauthenticated(this, p.id());
+      }
       handler.record("invalid", started, p.code().name());
       return Future.succeededFuture(Response.failure(p));
     }
@@ -189,6 +197,11 @@ public final class ClientSession {
     Buffer out = ResponseEncoder.encode(response);
     bytesOut += out.length();
     socket.write(out);
+    if (closeAfterReply) {
+      // Frames pipelined behind a failed authentication are never read, let alone run.
+      stopReading();
+      endWithin(CLOSE_GRACE_MS);
+    }
   }
 
   private void flowControl() {
@@ -352,6 +365,28 @@ public final class ClientSession {
 
   public String clientName() {
     return clientName;
+  }
+
+  /** The configured client this connection authenticated as, or null. */
+  public io.txgate.access.Client client() {
+    return client;
+  }
+
+  /**
+   * Makes the connection {@code c}'s, taking one of its {@code maxConnections} slots (given back when
+   * the session is removed). False when all are taken, or the connection is already gone.
+   */
+  boolean authenticated(io.txgate.access.Client c) {
+    if (closed || !sessions.admitClient(c.name(), c.permissions().maxConnections())) {
+      return false;
+    }
+    client = c;
+    return true;
+  }
+
+  /** The answer about to be sent is the last one: the connection closes after it. */
+  void closeAfterReply() {
+    closeAfterReply = true;
   }
 
   void clientName(String name) {
