@@ -1,6 +1,7 @@
 package io.txgate;
 
 import io.txgate.access.Authenticator;
+import io.txgate.access.ClientsLoader;
 import io.txgate.admin.AdminVerticle;
 import io.txgate.admin.Monitor;
 import io.txgate.config.TxgateConfig;
@@ -74,6 +75,7 @@ public final class Txgate {
     Operations operations;
     try {
       operations = OperationsLoader.load(Path.of(config.tx().operationsFile()), config.tx().maxAttempts());
+      ClientsLoader.checkOperations(config.access().clients(), operations);
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }

@@ -66,6 +66,21 @@ public final class ClientsLoader {
     return List.copyOf(out);
   }
 
+  /**
+   * Checks that every operation a client may call exists: a misspelt name would otherwise only
+   * show as FORBIDDEN calls once the client runs.
+   */
+  public static void checkOperations(List<Client> clients, io.txgate.ops.Operations operations) {
+    for (Client c : clients) {
+      for (String name : c.permissions().operations()) {
+        if (!name.equals(Permissions.ALL_OPERATIONS) && !operations.contains(name)) {
+          throw new ConfigException("clients (" + c.name() + ").operations: no named operation '" + name
+            + "' in tx.operationsFile");
+        }
+      }
+    }
+  }
+
   private static Object readFile(Path path) {
     if (!Files.isRegularFile(path)) {
       throw new ConfigException("protocol.clientsFile (TXGATE_PROTOCOL_CLIENTS_FILE): '" + path

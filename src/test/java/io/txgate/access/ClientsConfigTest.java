@@ -59,6 +59,13 @@ class ClientsConfigTest {
   }
 
   @Test
+  void anOperationAClientMayCallMustExist() {
+    JsonObject conf = withClients(client("a").put("operations", new JsonArray().add("balance").add("transfr")));
+    assertThatThrownBy(() -> TestServer.start(conf)).hasMessageContaining("clients (a).operations")
+      .hasMessageContaining("'transfr'");
+  }
+
+  @Test
   void aNonLoopbackProtocolHostNeedsClientsOrAllowAnonymous() {
     JsonObject open = new JsonObject().put(Keys.PROTOCOL_HOST.env(), "0.0.0.0");
     assertThatThrownBy(() -> config(open.copy())).isInstanceOf(ConfigException.class)
