@@ -112,16 +112,17 @@ public record TxgateConfig(Db db, Protocol protocol, Tx tx, Admin admin, Embedde
    * @param failureLimit failed authentications from one address within a window before its further
    *     attempts are refused unchecked (0: no throttling)
    * @param failureWindowSeconds the length of that window
+   * @param timeoutSeconds how long a connection may take to authenticate before it is closed
    */
   public record Access(java.util.List<io.txgate.access.Client> clients, boolean allowAnonymous, String jwtAlgorithm,
-                       String jwtKey, int failureLimit, int failureWindowSeconds) {
+                       String jwtKey, int failureLimit, int failureWindowSeconds, int timeoutSeconds) {
 
     @Override
     public String toString() {
       return "Access[clients=" + clients.stream().map(io.txgate.access.Client::name).toList()
         + ", allowAnonymous=" + allowAnonymous + ", jwtAlgorithm=" + jwtAlgorithm + ", jwtKey="
         + (jwtKey.isEmpty() ? "none" : "set") + ", failureLimit=" + failureLimit + ", failureWindowSeconds="
-        + failureWindowSeconds + "]";
+        + failureWindowSeconds + ", timeoutSeconds=" + timeoutSeconds + "]";
     }
   }
 
@@ -203,7 +204,8 @@ public record TxgateConfig(Db db, Protocol protocol, Tx tx, Admin admin, Embedde
       Keys.PROTOCOL_JWT_ALGORITHM.string(m),
       Keys.PROTOCOL_JWT_KEY.string(m),
       Keys.PROTOCOL_AUTH_FAILURE_LIMIT.integer(m, 0, 1_000_000),
-      Keys.PROTOCOL_AUTH_FAILURE_WINDOW_SECONDS.integer(m, 1, 86_400));
+      Keys.PROTOCOL_AUTH_FAILURE_WINDOW_SECONDS.integer(m, 1, 86_400),
+      Keys.PROTOCOL_AUTH_TIMEOUT_SECONDS.integer(m, 1, 3600));
     if (!isLoopback(protocol.host()) && access.clients().isEmpty() && !access.allowAnonymous()) {
       throw new ConfigException(Keys.PROTOCOL_HOST, "'" + protocol.host() + "' is reachable from other machines,"
         + " and any client there could run any SQL the database user may: txgate will not listen there"

@@ -52,6 +52,8 @@ public final class ClientSession {
   private final long frameTimeoutMs;
   private final SessionTimeouts timeouts;
   private final long connectedAt = System.currentTimeMillis();
+  /** How long a connection may go without authenticating, on a server that requires it. */
+  private final long authTimeoutMs;
 
   private final String instance;
   private volatile String clientName;
@@ -94,7 +96,7 @@ public final class ClientSession {
   }
 
   ClientSession(String id, NetSocket socket, RequestDecoder requestDecoder, RequestHandler handler, Sessions sessions,
-                String instance, Vertx vertx, long frameTimeoutMs, long idleTimeoutMs) {
+                String instance, Vertx vertx, long frameTimeoutMs, long idleTimeoutMs, long authTimeoutMs) {
     this.id = id;
     this.instance = instance;
     this.socket = socket;
@@ -106,6 +108,7 @@ public final class ClientSession {
     this.vertx = vertx;
     this.frameTimeoutMs = frameTimeoutMs;
     this.timeouts = new SessionTimeouts(vertx, frameTimeoutMs, idleTimeoutMs, this::frameTimedOut, this::idleTimedOut);
+    this.authTimeoutMs = authTimeoutMs;
   }
 
   void start() {
@@ -116,6 +119,27 @@ public final class ClientSession {
     socket.exceptionHandler(t -> LOG.debug("session {}: {}", id, t.toString()));
     socket.shutdownHandler(v -> shutdown());
     timeouts.start();
+    if (handler.mustAuthenticate(this)) {
+      vertx.setTimer(authTimeoutMs, t -> authTimedOut());
+    }
+  }
+
+  /**
+   * No hello with a credential came within the authentication timeout: the connection slot goes to
+   * someone else, far sooner than the idle timeout would free it. An authentication still being
+   * checked is left to finish; its outcome closes the connection or keeps it.
+   */
+  private void authTimedOut() {
+    if (client != null || busy || draining || closed || ended) {
+      return;
+    }
+    LOG.debug("session {} ({}): not authenticated within {} ms, closing", id, remoteHost, authTimeoutMs);
+    stopReading();
+    requests++;
+    handler.record("invalid", System.nanoTime(), ErrorCode.UNAUTHENTICATED.name());
+    reply(Response.failure(new ProtocolException(ErrorCode.UNAUTHENTICATED,
+      "no hello with a token or jwt within " + authTimeoutMs / 1000 + " s")));
+    endWithin(CLOSE_GRACE_MS);
   }
 
   private void onData(Buffer data) {
