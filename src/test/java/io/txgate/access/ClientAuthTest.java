@@ -10,7 +10,10 @@ import static io.txgate.testsupport.WireClient.batch;
 import static io.txgate.testsupport.WireClient.execute;
 import static io.txgate.testsupport.WireClient.step;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.txgate.client.RejectedException;
+import io.txgate.client.TxgateClient;
 import io.txgate.testsupport.Http;
 import io.txgate.testsupport.ServerLog;
 import io.txgate.testsupport.TestServer;
@@ -87,6 +90,24 @@ class ClientAuthTest {
       assertThat(r.getJsonObject("result").getString("identity")).isEqualTo("full");
       assertThat(c.call(execute(2, "SELECT 1 AS one")).getBoolean("ok")).isTrue();
     }
+  }
+
+  @Test
+  void theJavaClientAuthenticatesWithATokenOrAJwt() {
+    TxgateClient.Options token = new TxgateClient.Options().setPort(server.port()).setClientName("full").setToken(TOKEN);
+    try (TxgateClient db = TxgateClient.connect(token)) {
+      assertThat(db.hello().identity()).isEqualTo("full");
+      assertThat(db.execute("SELECT 1").row(0).getLong(0)).isEqualTo(1L);
+    }
+    TxgateClient.Options jwt = new TxgateClient.Options().setPort(server.port())
+      .setJwt(AuthServers.jwt(server.vertx(), JWT_KEY, "signed"));
+    try (TxgateClient db = TxgateClient.connect(jwt)) {
+      assertThat(db.hello().identity()).isEqualTo("signed");
+    }
+    TxgateClient.Options wrong = new TxgateClient.Options().setPort(server.port()).setClientName("full")
+      .setToken(WRONG_TOKEN).setReconnect(false);
+    assertThatThrownBy(() -> TxgateClient.connect(wrong)).isInstanceOf(RejectedException.class)
+      .satisfies(e -> assertThat(((RejectedException) e).code()).isEqualTo("UNAUTHENTICATED"));
   }
 
   @Test
