@@ -98,7 +98,7 @@ function killButton(id) {
 
 function renderSessions() {
   const f = state.filter.toLowerCase();
-  const rows = state.sessions.filter((s) => !f || [s.id, s.remoteAddress, s.client, s.instance,
+  const rows = state.sessions.filter((s) => !f || [s.id, s.remoteAddress, s.client, s.identity, s.instance,
     s.inFlight && s.inFlight.detail, s.inFlight && s.inFlight.op].some((v) => String(v ?? '').toLowerCase().includes(f)));
   rows.sort((a, b) => {
     const x = sessionValue(a, state.sortKey), y = sessionValue(b, state.sortKey);
@@ -111,6 +111,7 @@ function renderSessions() {
     const busy = f ? `${esc(f.op)} ${fmtMs(f.runningMs)}: ${esc(f.detail)}` : '';
     return `<tr data-session="${esc(s.id)}" class="${f ? 'busy' : ''}">`
       + `<td class="num">${esc(s.id)}</td><td>${esc(s.remoteAddress)}</td><td class="client">${esc(s.client ?? '')}</td>`
+      + `<td class="identity">${esc(s.identity ?? '')}</td>`
       + `<td>${fmtTime(s.connectedAt)}</td><td>${esc(s.instance)}</td>`
       + `<td class="num">${fmtInt(s.requests)}</td><td class="num">${fmtInt(s.errors)}</td>`
       + `<td class="num">${fmtBytes(s.bytesIn)}</td><td class="num">${fmtBytes(s.bytesOut)}</td>`

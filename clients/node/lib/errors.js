@@ -25,7 +25,7 @@ class TxgateError extends Error {
   }
 }
 
-/** The request itself was refused: BAD_REQUEST, FRAME_TOO_LARGE, UNKNOWN_OPERATION, FORBIDDEN. */
+/** The request itself was refused: BAD_REQUEST, FRAME_TOO_LARGE, UNKNOWN_OPERATION, FORBIDDEN, UNAUTHENTICATED. */
 class RequestError extends TxgateError {}
 
 /** The database rejected a statement (SQL_ERROR), or a result was too large (RESULT_TOO_LARGE). */
@@ -61,6 +61,7 @@ const FAMILIES = {
   FRAME_TOO_LARGE: RequestError,
   UNKNOWN_OPERATION: RequestError,
   FORBIDDEN: RequestError,
+  UNAUTHENTICATED: RequestError,
   SQL_ERROR: SqlError,
   RESULT_TOO_LARGE: SqlError,
   CONFLICT: ConflictError,

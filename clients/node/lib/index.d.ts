@@ -184,7 +184,7 @@ export class Pool implements Queryable {
 export type Committed = 'no' | 'unknown' | 'yes';
 
 export type ErrorCode =
-  | 'BAD_REQUEST' | 'FRAME_TOO_LARGE' | 'UNKNOWN_OPERATION' | 'FORBIDDEN'
+  | 'BAD_REQUEST' | 'FRAME_TOO_LARGE' | 'UNKNOWN_OPERATION' | 'FORBIDDEN' | 'UNAUTHENTICATED'
   | 'SQL_ERROR' | 'RESULT_TOO_LARGE' | 'CONFLICT'
   | 'UNAVAILABLE' | 'BUSY' | 'TIMEOUT' | 'RETRIES_EXHAUSTED'
   | 'COMMIT_UNKNOWN' | 'INTERNAL'
@@ -218,7 +218,7 @@ export class TxgateError extends Error {
   /** The request's id. */
   id?: number | string;
 }
-/** BAD_REQUEST, FRAME_TOO_LARGE, UNKNOWN_OPERATION, FORBIDDEN: nothing ran. */
+/** BAD_REQUEST, FRAME_TOO_LARGE, UNKNOWN_OPERATION, FORBIDDEN, UNAUTHENTICATED: nothing ran. */
 export class RequestError extends TxgateError {}
 /** SQL_ERROR, RESULT_TOO_LARGE: rolled back. */
 export class SqlError extends TxgateError {}

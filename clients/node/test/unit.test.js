@@ -80,6 +80,7 @@ test('every server code maps to its family with committed as in PROTOCOL.md', ()
     FRAME_TOO_LARGE: [txgate.RequestError, 'no'],
     UNKNOWN_OPERATION: [txgate.RequestError, 'no'],
     FORBIDDEN: [txgate.RequestError, 'no'],
+    UNAUTHENTICATED: [txgate.RequestError, 'no'],
     SQL_ERROR: [txgate.SqlError, 'no'],
     RESULT_TOO_LARGE: [txgate.SqlError, 'no'],
     CONFLICT: [txgate.ConflictError, 'no'],

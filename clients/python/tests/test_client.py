@@ -33,6 +33,7 @@ class ErrorModelTest(unittest.TestCase):
         families = {
             "BAD_REQUEST": ("RequestError", False, "no"), "FRAME_TOO_LARGE": ("RequestError", False, "no"),
             "UNKNOWN_OPERATION": ("RequestError", False, "no"), "FORBIDDEN": ("RequestError", False, "no"),
+            "UNAUTHENTICATED": ("RequestError", False, "no"),
             "SQL_ERROR": ("SqlError", False, "no"), "RESULT_TOO_LARGE": ("SqlError", False, "no"),
             "CONFLICT": ("ConflictError", False, "no"),
             "UNAVAILABLE": ("TransientError", True, "no"), "BUSY": ("TransientError", True, "no"),

@@ -41,7 +41,7 @@ class TxgateError(Exception):
 
 class RequestError(TxgateError):
     """The request was refused before anything ran: BAD_REQUEST, FRAME_TOO_LARGE,
-    UNKNOWN_OPERATION, FORBIDDEN. Sent again as it is, it fails the same way."""
+    UNKNOWN_OPERATION, FORBIDDEN, UNAUTHENTICATED. Sent again as it is, it fails the same way."""
 
 
 class SqlError(TxgateError):
@@ -82,6 +82,7 @@ _FAMILIES: Dict[str, Type[TxgateError]] = {
     "FRAME_TOO_LARGE": RequestError,
     "UNKNOWN_OPERATION": RequestError,
     "FORBIDDEN": RequestError,
+    "UNAUTHENTICATED": RequestError,
     "SQL_ERROR": SqlError,
     "RESULT_TOO_LARGE": SqlError,
     "CONFLICT": ConflictError,

@@ -105,7 +105,7 @@ public final class Main {
     TxgateConfig.Db d = c.db();
     return new TxgateConfig(new TxgateConfig.Db(url, d.poolSize(), d.maxWaitQueue(), d.acquireTimeoutMs(),
       d.connectTimeoutMs(), d.idleTimeoutSeconds(), d.resetAlways(), d.statementCacheSize(), d.outage(), d.tls()),
-      c.protocol(), c.tx(), c.admin(), c.embedded());
+      c.protocol(), c.tx(), c.admin(), c.embedded(), c.access());
   }
 
   /**

@@ -1,5 +1,7 @@
 package io.txgate;
 
+import io.txgate.access.Authenticator;
+import io.txgate.access.ClientsLoader;
 import io.txgate.admin.AdminVerticle;
 import io.txgate.admin.Monitor;
 import io.txgate.config.Keys;
@@ -74,6 +76,7 @@ public final class Txgate {
     Operations operations;
     try {
       operations = OperationsLoader.load(Path.of(config.tx().operationsFile()), config.tx().maxAttempts());
+      ClientsLoader.checkOperations(config.access().clients(), operations);
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
@@ -101,7 +104,7 @@ public final class Txgate {
           // database has answered the probe, which may be long after start-up.
           RequestHandler handler = new RequestHandler(
             new TransactionRunner(vertx, db, dbSessions, health, settings, health::isolation, stats), operations,
-            new RequestDecoder(config.protocol().limits()), config.tx(), telemetry);
+            new RequestDecoder(config.protocol().limits()), config.tx(), telemetry, authenticator(vertx, config, telemetry));
           return vertx.deployVerticle(() -> new ProtocolVerticle(config, sessions, handler),
             new DeploymentOptions().setInstances(config.protocol().instances()))
             .recover(t -> Future.failedFuture(ListenFailure.of(Keys.PROTOCOL_PORT, Keys.PROTOCOL_HOST,
@@ -126,6 +129,25 @@ public final class Txgate {
           return new Txgate(vertx, config, sessions, db, dbSessions, health, stats, ids[0], ids[1]);
         });
       });
+  }
+
+  /**
+   * Who may connect. Said at every start: how many clients are configured, and loudly when the
+   * protocol port is open to other machines without authentication.
+   */
+  private static Authenticator authenticator(Vertx vertx, TxgateConfig config, Telemetry telemetry) {
+    TxgateConfig.Access a = config.access();
+    if (a.clients().isEmpty()) {
+      if (!TxgateConfig.isLoopback(config.protocol().host())) {
+        LOG.warn("protocol.allowAnonymous: true: clients on {}:{} connect without authenticating and may run"
+          + " any SQL the database user may; configure clients to stop this", config.protocol().host(),
+          config.protocol().port());
+      }
+    } else {
+      LOG.info("{} client(s) configured: every connection authenticates with hello first", a.clients().size());
+    }
+    return new Authenticator(vertx, a.clients(), a.jwtAlgorithm(), a.jwtKey(), a.failureLimit(),
+      a.failureWindowSeconds(), telemetry);
   }
 
   public Sessions sessions() {

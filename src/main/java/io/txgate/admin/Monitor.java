@@ -106,6 +106,7 @@ public final class Monitor {
       .put("id", s.id())
       .put("remoteAddress", s.remoteAddress())
       .put("client", s.clientName())
+      .put("identity", s.client() == null ? null : s.client().name())
       .put("connectedAt", Instant.ofEpochMilli(s.connectedAt()).toString())
       .put("instance", s.instance())
       .put("requests", s.requests())

@@ -11,7 +11,7 @@ import io.vertx.core.json.JsonObject;
  * <p>Sources, each overriding the one before: {@code conf/config.yaml}, then environment variables
  * named {@code TXGATE_*}, then {@code -DTXGATE_*} system properties (see {@link ConfigLoader}).
  */
-public record TxgateConfig(Db db, Protocol protocol, Tx tx, Admin admin, Embedded embedded) {
+public record TxgateConfig(Db db, Protocol protocol, Tx tx, Admin admin, Embedded embedded, Access access) {
 
   /**
    * The database and its pool. {@code url} may hold a password: {@link #toString} hides it.
@@ -106,6 +106,31 @@ public record TxgateConfig(Db db, Protocol protocol, Tx tx, Admin admin, Embedde
     return h.equals("localhost") || h.startsWith("127.") || h.equals("::1") || h.equals("[::1]");
   }
 
+  /**
+   * Who may use the protocol port. {@link #toString} hides the JWT key and the token hashes.
+   *
+   * @param clients the configured clients; when there is any, every connection must authenticate
+   * @param allowAnonymous serve the protocol on a non-loopback address with no clients configured
+   * @param jwtAlgorithm the algorithm of {@code jwtKey}: HS256 (a shared secret) or e.g. RS256,
+   *     ES256 (a PEM public key)
+   * @param jwtKey the key JWTs are verified with; empty when no client uses a JWT
+   * @param failureLimit failed authentications from one address within a window before its further
+   *     attempts are refused unchecked (0: no throttling)
+   * @param failureWindowSeconds the length of that window
+   * @param timeoutSeconds how long a connection may take to authenticate before it is closed
+   */
+  public record Access(java.util.List<io.txgate.access.Client> clients, boolean allowAnonymous, String jwtAlgorithm,
+                       String jwtKey, int failureLimit, int failureWindowSeconds, int timeoutSeconds) {
+
+    @Override
+    public String toString() {
+      return "Access[clients=" + clients.stream().map(io.txgate.access.Client::name).toList()
+        + ", allowAnonymous=" + allowAnonymous + ", jwtAlgorithm=" + jwtAlgorithm + ", jwtKey="
+        + (jwtKey.isEmpty() ? "none" : "set") + ", failureLimit=" + failureLimit + ", failureWindowSeconds="
+        + failureWindowSeconds + ", timeoutSeconds=" + timeoutSeconds + "]";
+    }
+  }
+
   /** The embedded MariaDB that runs when no database is configured. */
   public record Embedded(String dataDir, int port, String schema) {
   }
@@ -177,6 +202,27 @@ public record TxgateConfig(Db db, Protocol protocol, Tx tx, Admin admin, Embedde
       Keys.EMBEDDED_DATA_DIR.string(m),
       Keys.EMBEDDED_PORT.integer(m, 0, 65_535),
       Keys.EMBEDDED_SCHEMA.string(m));
-    return new TxgateConfig(db, protocol, tx, admin, embedded);
+    Access access = new Access(
+      io.txgate.access.ClientsLoader.load(m.getValue("clients"), Keys.PROTOCOL_CLIENTS_FILE.string(m),
+        !Keys.PROTOCOL_JWT_KEY.string(m).isEmpty()),
+      Keys.PROTOCOL_ALLOW_ANONYMOUS.bool(m),
+      Keys.PROTOCOL_JWT_ALGORITHM.string(m),
+      Keys.PROTOCOL_JWT_KEY.string(m),
+      Keys.PROTOCOL_AUTH_FAILURE_LIMIT.integer(m, 0, 1_000_000),
+      Keys.PROTOCOL_AUTH_FAILURE_WINDOW_SECONDS.integer(m, 1, 86_400),
+      Keys.PROTOCOL_AUTH_TIMEOUT_SECONDS.integer(m, 1, 3600));
+    if (!isLoopback(protocol.host()) && access.clients().isEmpty() && !access.allowAnonymous()) {
+      throw new ConfigException(Keys.PROTOCOL_HOST, "'" + protocol.host() + "' is reachable from other machines,"
+        + " and any client there could run any SQL the database user may: txgate will not listen there"
+        + " without client authentication. Configure clients (see README, \"Clients and permissions\"),"
+        + " bind it to 127.0.0.1, or set protocol.allowAnonymous: true (TXGATE_PROTOCOL_ALLOW_ANONYMOUS)"
+        + " to accept anonymous clients there anyway");
+    }
+    if (!java.util.Set.of("HS256", "HS384", "HS512", "RS256", "RS384", "RS512", "ES256", "ES384", "ES512",
+      "PS256", "PS384", "PS512").contains(access.jwtAlgorithm())) {
+      throw new ConfigException(Keys.PROTOCOL_JWT_ALGORITHM, "'" + access.jwtAlgorithm()
+        + "' is not one of HS256, HS384, HS512, RS256, RS384, RS512, ES256, ES384, ES512, PS256, PS384, PS512");
+    }
+    return new TxgateConfig(db, protocol, tx, admin, embedded, access);
   }
 }

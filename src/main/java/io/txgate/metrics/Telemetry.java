@@ -35,6 +35,9 @@ public final class Telemetry {
   private final Map<String, Counter> requestCounters = new ConcurrentHashMap<>();
   private final Map<String, Counter> errorCounters = new ConcurrentHashMap<>();
   private final Timer latency;
+  private final Map<String, Counter> authFailures = new ConcurrentHashMap<>();
+  /** Per authenticated client: requests, then errors. */
+  private final Map<String, Counter[]> clientCounters = new ConcurrentHashMap<>();
 
   /** The meters of one named operation. */
   public record OperationMeters(Counter calls, Counter errors, Counter retries, Timer latency) {
@@ -80,6 +83,26 @@ public final class Telemetry {
       errorCounters.computeIfAbsent(errorCode, c -> Counter.builder("txgate.errors").tag("code", c)
         .description("Requests answered with an error, by error code").register(registry))
         .increment();
+    }
+  }
+
+  /** Counts one failed authentication on the protocol port, by reason ({@code txgate_auth_failures_total}). */
+  public void authFailure(String reason) {
+    authFailures.computeIfAbsent(reason, r -> Counter.builder("txgate.auth.failures").tag("reason", r)
+      .description("Failed authentications on the protocol port, by reason").register(registry)).increment();
+  }
+
+  /**
+   * Counts one answered request of an authenticated client: {@code txgate_client_requests_total} and,
+   * when it failed, {@code txgate_client_errors_total}, labelled {@code client}.
+   */
+  public void clientRequest(String client, boolean failed) {
+    Counter[] counters = clientCounters.computeIfAbsent(client, c -> new Counter[] {
+      Counter.builder("txgate.client.requests").tag("client", c).register(registry),
+      Counter.builder("txgate.client.errors").tag("client", c).register(registry)});
+    counters[0].increment();
+    if (failed) {
+      counters[1].increment();
     }
   }
 

@@ -29,6 +29,11 @@ public final class Operations {
     return op;
   }
 
+  /** Whether an operation of that name is defined. */
+  public boolean contains(String name) {
+    return byName.containsKey(name);
+  }
+
   public int size() {
     return byName.size();
   }

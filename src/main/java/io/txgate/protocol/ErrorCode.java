@@ -39,8 +39,16 @@ public enum ErrorCode {
    * allowed attempt. Nothing was applied; the request may be sent again.
    */
   RETRIES_EXHAUSTED(true),
-  /** The server does not allow this request: raw SQL when {@code allowRawSql} is false. */
+  /**
+   * The server does not allow this request: raw SQL when {@code allowRawSql} is false, or a
+   * permission the authenticated client lacks (the message names it). Nothing ran.
+   */
   FORBIDDEN(false),
+  /**
+   * The connection has not authenticated: its first request was not a {@code hello} with a valid
+   * {@code token} or {@code jwt}, or its address failed too often lately. The connection closes.
+   */
+  UNAUTHENTICATED(false),
   /**
    * A bug in txgate; the transaction was rolled back. The error carries a correlation id ({@code
    * ref}, also in its message) that the server's one ERROR log line about it carries too.

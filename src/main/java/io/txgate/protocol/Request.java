@@ -13,10 +13,29 @@ public sealed interface Request {
   /** The op name as it appears on the wire. */
   String op();
 
-  /** {@code {"id":1,"op":"hello","client":"billing","protocol":1}}: names the client; optional. */
-  record Hello(Object id, String client, int protocol) implements Request {
+  /**
+   * {@code {"id":1,"op":"hello","client":"billing","protocol":1}}: names the client; optional unless
+   * the server has clients configured, and then first, carrying a {@code token} or a {@code jwt}.
+   * {@link #toString} leaves the credential out.
+   */
+  record Hello(Object id, String client, int protocol, String token, String jwt) implements Request {
+    public Hello(Object id, String client, int protocol) {
+      this(id, client, protocol, null, null);
+    }
+
     public String op() {
       return "hello";
+    }
+
+    /** Whether it carries a credential of any kind. */
+    public boolean hasCredential() {
+      return token != null || jwt != null;
+    }
+
+    @Override
+    public String toString() {
+      return "Hello[id=" + id + ", client=" + client + ", protocol=" + protocol
+        + (token != null ? ", token=***" : "") + (jwt != null ? ", jwt=***" : "") + "]";
     }
   }
 

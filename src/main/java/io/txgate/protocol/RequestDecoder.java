@@ -31,6 +31,9 @@ public final class RequestDecoder {
   private static final int MAX_ECHO = 64;
 
   private static final int MAX_CLIENT_NAME = 128;
+  /** Longest credentials a hello may carry: far above any real token or JWT, far below a frame. */
+  private static final int MAX_TOKEN = 1024;
+  private static final int MAX_JWT = 16 * 1024;
 
   private final Limits limits;
 
@@ -96,7 +99,23 @@ public final class RequestDecoder {
     if (version != ProtocolVersion.CURRENT) {
       throw bad("unsupported protocol " + version + "; this server speaks " + ProtocolVersion.CURRENT);
     }
-    return new Request.Hello(id, (String) client, version);
+    return new Request.Hello(id, (String) client, version, credential(json, "token", MAX_TOKEN),
+      credential(json, "jwt", MAX_JWT));
+  }
+
+  /** An optional credential of hello: a non-empty string; never echoed in a message. */
+  private static String credential(JsonObject json, String field, int maxChars) {
+    Object v = json.getValue(field);
+    if (v == null) {
+      return null;
+    }
+    if (!(v instanceof String s) || s.isEmpty()) {
+      throw bad("'" + field + "' must be a non-empty string");
+    }
+    if (s.length() > maxChars) {
+      throw bad("'" + field + "' is longer than " + maxChars + " characters");
+    }
+    return s;
   }
 
   private Request batch(JsonObject json, Object id) {

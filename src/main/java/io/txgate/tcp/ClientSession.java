@@ -52,9 +52,15 @@ public final class ClientSession {
   private final long frameTimeoutMs;
   private final SessionTimeouts timeouts;
   private final long connectedAt = System.currentTimeMillis();
+  /** How long a connection may go without authenticating, on a server that requires it. */
+  private final long authTimeoutMs;
 
   private final String instance;
   private volatile String clientName;
+  /** The configured client this connection authenticated as; null before, or when none are configured. */
+  private volatile io.txgate.access.Client client;
+  /** The answer being sent is the last: the connection failed to authenticate. */
+  private boolean closeAfterReply;
   /** The request being run, for operators: op, SQL or operation name, start time; null when idle. */
   private volatile InFlight inFlight;
   /** An operator killed the session: the connection closes with no further answer on it. */
@@ -97,7 +103,7 @@ public final class ClientSession {
   }
 
   ClientSession(String id, NetSocket socket, RequestDecoder requestDecoder, RequestHandler handler, Sessions sessions,
-                String instance, Vertx vertx, long frameTimeoutMs, long idleTimeoutMs) {
+                String instance, Vertx vertx, long frameTimeoutMs, long idleTimeoutMs, long authTimeoutMs) {
     this.id = id;
     this.instance = instance;
     this.socket = socket;
@@ -109,6 +115,7 @@ public final class ClientSession {
     this.vertx = vertx;
     this.frameTimeoutMs = frameTimeoutMs;
     this.timeouts = new SessionTimeouts(vertx, frameTimeoutMs, idleTimeoutMs, this::frameTimedOut, this::idleTimedOut);
+    this.authTimeoutMs = authTimeoutMs;
   }
 
   void start() {
@@ -119,6 +126,27 @@ public final class ClientSession {
     socket.exceptionHandler(t -> LOG.debug("session {}: {}", id, t.toString()));
     socket.shutdownHandler(v -> shutdown());
     timeouts.start();
+    if (handler.mustAuthenticate(this)) {
+      vertx.setTimer(authTimeoutMs, t -> authTimedOut());
+    }
+  }
+
+  /**
+   * No hello with a credential came within the authentication timeout: the connection slot goes to
+   * someone else, far sooner than the idle timeout would free it. An authentication still being
+   * checked is left to finish; its outcome closes the connection or keeps it.
+   */
+  private void authTimedOut() {
+    if (client != null || busy || draining || closed || ended) {
+      return;
+    }
+    LOG.debug("session {} ({}): not authenticated within {} ms, closing", id, remoteHost, authTimeoutMs);
+    stopReading();
+    requests++;
+    handler.record("invalid", System.nanoTime(), ErrorCode.UNAUTHENTICATED.name());
+    reply(Response.failure(new ProtocolException(ErrorCode.UNAUTHENTICATED,
+      "no hello with a token or jwt within " + authTimeoutMs / 1000 + " s")));
+    endWithin(CLOSE_GRACE_MS);
   }
 
   private void onData(Buffer data) {
@@ -178,6 +206,10 @@ public final class ClientSession {
     } catch (RuntimeException e) {
       // Never leave a frame unanswered: a decoding bug is INTERNAL, with a logged reference.
       ProtocolException p = io.txgate.tx.Errors.translate(e);
+      if (handler.mustAuthenticate(this)) {
+        // Before authentication nothing is explained, not even what was wrong with the frame.
+        p = handler.unauthenticated(this, p.id());
+      }
       handler.record("invalid", started, p.code().name());
       return Future.succeededFuture(Response.failure(p));
     }
@@ -199,6 +231,11 @@ public final class ClientSession {
     Buffer out = ResponseEncoder.encode(response);
     bytesOut += out.length();
     socket.write(out);
+    if (closeAfterReply) {
+      // Frames pipelined behind a failed authentication are never read, let alone run.
+      stopReading();
+      endWithin(CLOSE_GRACE_MS);
+    }
   }
 
   private void flowControl() {
@@ -363,6 +400,28 @@ public final class ClientSession {
 
   public String clientName() {
     return clientName;
+  }
+
+  /** The configured client this connection authenticated as, or null. */
+  public io.txgate.access.Client client() {
+    return client;
+  }
+
+  /**
+   * Makes the connection {@code c}'s, taking one of its {@code maxConnections} slots (given back when
+   * the session is removed). False when all are taken, or the connection is already gone.
+   */
+  boolean authenticated(io.txgate.access.Client c) {
+    if (closed || !sessions.admitClient(c.name(), c.permissions().maxConnections())) {
+      return false;
+    }
+    client = c;
+    return true;
+  }
+
+  /** The answer about to be sent is the last one: the connection closes after it. */
+  void closeAfterReply() {
+    closeAfterReply = true;
   }
 
   void clientName(String name) {

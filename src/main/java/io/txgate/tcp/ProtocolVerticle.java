@@ -63,7 +63,8 @@ public final class ProtocolVerticle extends VerticleBase {
     }
     // From here the session owns the address slot and gives it back when it closes.
     new ClientSession(sessions.newId(), socket, handler.decoder(), handler, sessions, instanceName, vertx,
-      config.protocol().frameTimeoutMs(), config.protocol().idleTimeoutSeconds() * 1000L).start();
+      config.protocol().frameTimeoutMs(), config.protocol().idleTimeoutSeconds() * 1000L,
+      config.access().timeoutSeconds() * 1000L).start();
   }
 
   private static void refuse(NetSocket socket, ErrorCode code, String message) {

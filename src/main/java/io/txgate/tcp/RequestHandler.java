@@ -1,6 +1,11 @@
 package io.txgate.tcp;
 
 import io.txgate.Version;
+import io.txgate.access.AuthFailure;
+import io.txgate.access.Authenticator;
+import io.txgate.access.Client;
+import io.txgate.access.Permits;
+import io.txgate.access.RateLimiter;
 import io.txgate.config.TxgateConfig;
 import io.txgate.metrics.Telemetry;
 import io.txgate.ops.Operation;
@@ -35,14 +40,31 @@ public final class RequestHandler {
   private final RequestDecoder decoder;
   private final TxgateConfig.Tx tx;
   private final Telemetry telemetry;
+  private final Authenticator authenticator;
+  private final RateLimiter rates = new RateLimiter();
 
   public RequestHandler(TransactionRunner runner, Operations operations, RequestDecoder decoder, TxgateConfig.Tx tx,
-                        Telemetry telemetry) {
+                        Telemetry telemetry, Authenticator authenticator) {
     this.runner = runner;
     this.operations = operations;
     this.decoder = decoder;
     this.tx = tx;
     this.telemetry = telemetry;
+    this.authenticator = authenticator;
+  }
+
+  /** Whether this session must still authenticate before anything else. */
+  boolean mustAuthenticate(ClientSession session) {
+    return authenticator.required() && session.client() == null;
+  }
+
+  /** The answer to anything but a valid hello first: UNAUTHENTICATED, counted, and the connection closes. */
+  ProtocolException unauthenticated(ClientSession session, Object requestId) {
+    session.closeAfterReply();
+    AuthFailure f = authenticator.refused(new AuthFailure(AuthFailure.Reason.NOT_HELLO,
+      "authenticate first: this server's first request must be a hello carrying a token or a jwt"),
+      session.remoteHost());
+    return ProtocolException.builder(ErrorCode.UNAUTHENTICATED, f.getMessage()).id(requestId).build();
   }
 
   RequestDecoder decoder() {
@@ -52,7 +74,7 @@ public final class RequestHandler {
   Future<Response> handle(Request request, ClientSession session, long startedNanos) {
     Future<JsonObject> result;
     try {
-      result = dispatch(request, session);
+      result = mustAuthenticate(session) ? authenticate(request, session) : dispatch(request, session);
     } catch (RuntimeException e) {
       // A client's mistake (ProtocolException) or a bug: either way the frame gets its answer
       // (Errors.translate turns a bug into INTERNAL with a reference that is logged once).
@@ -64,6 +86,9 @@ public final class RequestHandler {
         : Response.failure(Errors.translate(ar.cause()).withId(request.id()));
       String code = response.ok() ? null : response.error().getString("code");
       record(request.op(), startedNanos, code);
+      if (session.client() != null) {
+        telemetry.clientRequest(session.client().name(), code != null);
+      }
       if (request instanceof Request.Call c && !code(code, "UNKNOWN_OPERATION")) {
         telemetry.operation(c.name(), System.nanoTime() - startedNanos, code != null,
           response.ok() ? response.result().getInteger("attempts", 1) : 1);
@@ -99,31 +124,79 @@ public final class RequestHandler {
     return detail.length() <= DETAIL_CHARS ? detail : detail.substring(0, DETAIL_CHARS) + "...";
   }
 
+  /**
+   * The first request of a session on a server with clients configured: a hello with a valid
+   * credential makes the session its client's; anything else closes the connection.
+   */
+  private Future<JsonObject> authenticate(Request request, ClientSession session) {
+    if (!(request instanceof Request.Hello h) || !h.hasCredential()) {
+      return Future.failedFuture(unauthenticated(session, request.id()));
+    }
+    return authenticator.authenticate(h.client(), h.token(), h.jwt(), session.remoteHost())
+      .transform(ar -> {
+        if (ar.failed()) {
+          session.closeAfterReply();
+          return Future.failedFuture(ar.cause() instanceof AuthFailure f
+            ? new ProtocolException(ErrorCode.UNAUTHENTICATED, f.getMessage()) : ar.cause());
+        }
+        Client c = ar.result();
+        if (!session.authenticated(c)) {
+          session.closeAfterReply();
+          return Future.failedFuture(new ProtocolException(ErrorCode.BUSY, "client '" + c.name()
+            + "' has all its connections open: the limit is " + c.permissions().maxConnections() + " (maxConnections)"));
+        }
+        return Future.succeededFuture(hello(h, session));
+      });
+  }
+
+  private JsonObject hello(Request.Hello h, ClientSession session) {
+    session.clientName(h.client());
+    JsonObject result = new JsonObject()
+      .put("server", "txgate/" + Version.VERSION)
+      .put("session", session.id())
+      .put("protocol", ProtocolVersion.CURRENT)
+      .put("limits", decoder.limits().toJson());
+    if (session.client() != null) {
+      result.put("identity", session.client().name());
+    }
+    return result;
+  }
+
   private Future<JsonObject> dispatch(Request request, ClientSession session) {
+    Client client = session.client();
+    if (client != null && !rates.tryAcquire(client)) {
+      throw Permits.rateExceeded(client);
+    }
     if (request instanceof Request.Ping) {
       return Future.succeededFuture(new JsonObject());
     }
     if (request instanceof Request.Hello h) {
-      session.clientName(h.client());
-      return Future.succeededFuture(new JsonObject()
-        .put("server", "txgate/" + Version.VERSION)
-        .put("session", session.id())
-        .put("protocol", ProtocolVersion.CURRENT)
-        .put("limits", decoder.limits().toJson()));
+      if (client != null && h.hasCredential()) {
+        throw new ProtocolException(ErrorCode.BAD_REQUEST,
+          "this connection is already authenticated as '" + client.name() + "'; open another to be someone else");
+      }
+      return Future.succeededFuture(hello(h, session));
     }
     if (request instanceof Request.Operations) {
       return Future.succeededFuture(operations.describe());
     }
     if (request instanceof Request.Execute e) {
-      rawSqlAllowed();
+      rawSqlAllowed(client, List.of(e.step()));
       return run(List.of(e.step()), e.options(), null, null, false, TxRequest::single, session);
     }
     if (request instanceof Request.Batch b) {
-      rawSqlAllowed();
+      rawSqlAllowed(client, b.steps());
       return run(b.steps(), b.options(), null, null, false, TxRequest::many, session);
     }
     if (request instanceof Request.Call c) {
+      if (client != null) {
+        // Checked before the lookup: a client learns nothing about operations it may not call.
+        Permits.call(client, c.name());
+      }
       Operation op = operations.get(c.name());
+      if (client != null) {
+        Permits.readOnlyCall(client, c.name(), op.readOnly());
+      }
       if (c.options().isolation() != null || c.options().readOnly() != null) {
         throw new ProtocolException(ErrorCode.BAD_REQUEST,
           "isolation and readOnly are fixed by the operation's definition; call takes requestKey and maxAttempts");
@@ -145,14 +218,19 @@ public final class RequestHandler {
     Isolation isolation = o.isolation() != null ? o.isolation() : opIsolation;
     // A request may shorten its deadline, never lengthen it past the server's.
     int timeoutMs = o.timeoutMs() == null ? tx.requestTimeoutMs() : Math.min(o.timeoutMs(), tx.requestTimeoutMs());
-    return runner.run(new TxRequest(steps, isolation, o.isReadOnly() || opReadOnly, o.requestKey(),
+    // A readOnly client's transactions are read-only whatever the request says.
+    boolean readOnly = o.isReadOnly() || opReadOnly || session.client() != null && session.client().permissions().readOnly();
+    return runner.run(new TxRequest(steps, isolation, readOnly, o.requestKey(),
       o.requestHash(), attempts, shape, timeoutMs, session.stopSignal()));
   }
 
-  private void rawSqlAllowed() {
+  private void rawSqlAllowed(Client client, List<Step> steps) {
     if (!tx.allowRawSql()) {
       throw new ProtocolException(ErrorCode.FORBIDDEN,
         "raw SQL is disabled on this server (tx.allowRawSql: false); call a named operation instead");
+    }
+    if (client != null) {
+      Permits.rawSql(client, steps);
     }
   }
 }

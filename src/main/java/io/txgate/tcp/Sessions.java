@@ -18,6 +18,8 @@ public final class Sessions {
   private final ConcurrentHashMap<String, ClientSession> open = new ConcurrentHashMap<>();
   /** Open sessions per remote IP address; an address leaves the map with its last session. */
   private final ConcurrentHashMap<String, Integer> perAddress = new ConcurrentHashMap<>();
+  /** Open authenticated sessions per client name, for each client's {@code maxConnections}. */
+  private final ConcurrentHashMap<String, Integer> perClient = new ConcurrentHashMap<>();
 
   String newId() {
     return Long.toString(nextId.incrementAndGet());
@@ -40,6 +42,28 @@ public final class Sessions {
     return admitted[0];
   }
 
+  /**
+   * Takes one of an authenticated client's connection slots ({@code maxConnections}, 0: no cap),
+   * atomically across event loops; the session gives it back when it is removed.
+   */
+  boolean admitClient(String client, int limit) {
+    boolean[] admitted = {false};
+    perClient.compute(client, (k, n) -> {
+      int count = n == null ? 0 : n;
+      if (limit > 0 && count >= limit) {
+        return n;
+      }
+      admitted[0] = true;
+      return count + 1;
+    });
+    return admitted[0];
+  }
+
+  /** Open authenticated sessions of one client. */
+  public int clientCount(String client) {
+    return perClient.getOrDefault(client, 0);
+  }
+
   /** Open sessions from one remote IP address. */
   public int count(String address) {
     return perAddress.getOrDefault(address, 0);
@@ -53,6 +77,9 @@ public final class Sessions {
   void remove(ClientSession s) {
     if (open.remove(s.id()) != null) {
       perAddress.computeIfPresent(s.remoteHost(), (k, n) -> n <= 1 ? null : n - 1);
+      if (s.client() != null) {
+        perClient.computeIfPresent(s.client().name(), (k, n) -> n <= 1 ? null : n - 1);
+      }
     }
   }
 

@@ -51,7 +51,8 @@ class ConfigTest {
   @Test
   void environmentNamesOverrideYamlAndSystemPropertiesOverrideBoth(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("c.yaml");
-    Files.writeString(file, "protocol:\n  port: 7500\n  host: 0.0.0.0\ndb:\n  poolSize: 3\n");
+    // Not loopback, so (with no clients configured) it needs allowAnonymous to be accepted.
+    Files.writeString(file, "protocol:\n  port: 7500\n  host: 0.0.0.0\n  allowAnonymous: true\ndb:\n  poolSize: 3\n");
     System.setProperty(ConfigLoader.CONFIG_FILE_VAR, file.toString());
     TxgateConfig yamlOnly = ConfigLoader.load(vertx).toCompletionStage().toCompletableFuture().get();
     assertThat(yamlOnly.protocol().port()).isEqualTo(7500);

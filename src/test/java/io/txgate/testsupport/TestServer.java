@@ -28,14 +28,21 @@ public final class TestServer implements AutoCloseable {
 
   private final Vertx vertx;
   private final Txgate txgate;
+  private final TxgateConfig config;
   private final int port;
   private final int adminPort;
 
-  private TestServer(Vertx vertx, Txgate txgate, int port, int adminPort) {
+  private TestServer(Vertx vertx, Txgate txgate, TxgateConfig config, int port, int adminPort) {
     this.vertx = vertx;
     this.txgate = txgate;
+    this.config = config;
     this.port = port;
     this.adminPort = adminPort;
+  }
+
+  /** The configuration the server runs with. */
+  public TxgateConfig config() {
+    return config;
   }
 
   /** The admin console's base URL, e.g. {@code http://127.0.0.1:41234}. */
@@ -64,7 +71,7 @@ public final class TestServer implements AutoCloseable {
       await(vertx.close());
       throw e;
     }
-    return new TestServer(vertx, txgate, config.protocol().port(), config.admin().port());
+    return new TestServer(vertx, txgate, config, config.protocol().port(), config.admin().port());
   }
 
   public static TestServer start() {

@@ -1,6 +1,6 @@
 package io.txgate.client;
 
-/** BAD_REQUEST, FRAME_TOO_LARGE, UNKNOWN_OPERATION, FORBIDDEN: txgate refused the request; nothing ran. Fix the request. */
+/** BAD_REQUEST, FRAME_TOO_LARGE, UNKNOWN_OPERATION, FORBIDDEN, UNAUTHENTICATED: txgate refused the request; nothing ran. Fix the request. */
 public class RejectedException extends TxgateException {
 
   private static final long serialVersionUID = 1L;

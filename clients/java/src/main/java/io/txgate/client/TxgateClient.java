@@ -55,6 +55,8 @@ public final class TxgateClient implements AutoCloseable {
     private String host = "127.0.0.1";
     private int port = 7400;
     private String clientName;
+    private String token;
+    private String jwt;
     private int connectTimeoutMs = 10_000;
     private long requestTimeoutMs = 60_000;
     private boolean reconnect = true;
@@ -72,6 +74,21 @@ public final class TxgateClient implements AutoCloseable {
     /** The name operators see for this client (at most 128 characters). */
     public Options setClientName(String clientName) {
       this.clientName = clientName;
+      return this;
+    }
+
+    /**
+     * The secret token this client authenticates with, on a server with clients configured: the
+     * client name ({@link #setClientName}) must then be the configured client's name.
+     */
+    public Options setToken(String token) {
+      this.token = token;
+      return this;
+    }
+
+    /** A JWT this client authenticates with, on a server with clients configured; its {@code sub} names the client. */
+    public Options setJwt(String jwt) {
+      this.jwt = jwt;
       return this;
     }
 
@@ -326,6 +343,12 @@ public final class TxgateClient implements AutoCloseable {
       hello.put("client", options.clientName);
     }
     hello.put("protocol", PROTOCOL_VERSION);
+    if (options.token != null) {
+      hello.put("token", options.token);
+    }
+    if (options.jwt != null) {
+      hello.put("jwt", options.jwt);
+    }
     try {
       c.hello = Hello.of(await(c.send(hello, options.connectTimeoutMs)));
     } catch (RuntimeException e) {

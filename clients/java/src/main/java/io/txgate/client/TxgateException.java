@@ -10,7 +10,7 @@ import java.util.Map;
  * <table>
  * <caption>Families</caption>
  * <tr><th>class</th><th>codes</th><th>retryable</th><th>committed</th></tr>
- * <tr><td>{@link RejectedException}</td><td>BAD_REQUEST, FRAME_TOO_LARGE, UNKNOWN_OPERATION, FORBIDDEN</td><td>no</td><td>no</td></tr>
+ * <tr><td>{@link RejectedException}</td><td>BAD_REQUEST, FRAME_TOO_LARGE, UNKNOWN_OPERATION, FORBIDDEN, UNAUTHENTICATED</td><td>no</td><td>no</td></tr>
  * <tr><td>{@link SqlErrorException}</td><td>SQL_ERROR, RESULT_TOO_LARGE</td><td>no</td><td>no</td></tr>
  * <tr><td>{@link ConflictException}</td><td>CONFLICT</td><td>no</td><td>no</td></tr>
  * <tr><td>{@link TransientException}</td><td>UNAVAILABLE, BUSY, TIMEOUT, RETRIES_EXHAUSTED</td><td>yes</td><td>no</td></tr>
@@ -55,7 +55,7 @@ public class TxgateException extends RuntimeException {
     Integer step = error.get("step") instanceof Number n ? Integer.valueOf(n.intValue()) : null;
     String ref = error.get("ref") instanceof String s ? s : null;
     switch (code) {
-      case "BAD_REQUEST", "FRAME_TOO_LARGE", "UNKNOWN_OPERATION", "FORBIDDEN":
+      case "BAD_REQUEST", "FRAME_TOO_LARGE", "UNKNOWN_OPERATION", "FORBIDDEN", "UNAUTHENTICATED":
         return new RejectedException(code, message, retryable, sqlState, vendorCode, step);
       case "SQL_ERROR", "RESULT_TOO_LARGE":
         return new SqlErrorException(code, message, retryable, sqlState, vendorCode, step);

@@ -30,6 +30,7 @@ class ErrorsTest {
       {"FRAME_TOO_LARGE", RejectedException.class, false, Committed.NO},
       {"UNKNOWN_OPERATION", RejectedException.class, false, Committed.NO},
       {"FORBIDDEN", RejectedException.class, false, Committed.NO},
+      {"UNAUTHENTICATED", RejectedException.class, false, Committed.NO},
       {"SQL_ERROR", SqlErrorException.class, false, Committed.NO},
       {"RESULT_TOO_LARGE", SqlErrorException.class, false, Committed.NO},
       {"CONFLICT", ConflictException.class, false, Committed.NO},
