@@ -11,6 +11,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
+import io.vertx.core.net.PemTrustOptions;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.parsetools.RecordParser;
 import io.vertx.mysqlclient.MySQLBuilder;
@@ -95,6 +96,13 @@ public final class Bench {
     int poolSize = Integer.parseInt(a.getOrDefault("pool", "16"));
     int warmup = Integer.parseInt(a.getOrDefault("warmup", "15"));
     String pid = a.get("server-pid");
+    // TLS towards txgate (a PEM CA file) and a client credential (NAME:TOKEN), to measure their cost.
+    tlsCa = a.get("tls-ca");
+    String token = System.getenv("BENCH_TOKEN");
+    if (token != null && !token.isEmpty()) {
+      String[] nameToken = token.split(":", 2);
+      hello = new JsonObject().put("id", 0).put("op", "hello").put("client", nameToken[0]).put("token", nameToken[1]);
+    }
     List<Workload> workloads = Arrays.stream(a.getOrDefault("workloads", "point").split(","))
       .map(Workload::of).toList();
     List<Integer> counts = Arrays.stream(a.getOrDefault("connections", "32").split(","))
@@ -241,9 +249,16 @@ public final class Bench {
     }
   }
 
+  private static String tlsCa;
+  private static JsonObject hello;
+
   private static Result runTxgate(Vertx vertx, String host, int port, int n, int seconds, Workload w,
                                   java.util.function.LongSupplier rss) throws Exception {
-    NetClient client = vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true).setConnectTimeout(30_000));
+    NetClientOptions options = new NetClientOptions().setTcpNoDelay(true).setConnectTimeout(30_000);
+    if (tlsCa != null) {
+      options.setSsl(true).setTrustOptions(new PemTrustOptions().addCertPath(tlsCa));
+    }
+    NetClient client = vertx.createNetClient(options);
     List<NetSocket> sockets = new ArrayList<>();
     List<Recorder> recorders = new ArrayList<>();
     AtomicBoolean running = new AtomicBoolean(false);
@@ -271,7 +286,13 @@ public final class Bench {
       long[] seq = new long[1];
       RecordParser parser = RecordParser.newDelimited("\n", line -> {
         long micros = (System.nanoTime() - sentAt[0]) / 1000;
-        if (running.get()) {
+        if (hello != null && seq[0] == 0) {
+          JsonObject r = new JsonObject(line);
+          if (!r.getBoolean("ok")) {
+            System.err.println("hello refused: " + r.getJsonObject("error").encode());
+            System.exit(1);
+          }
+        } else if (running.get()) {
           JsonObject r = new JsonObject(line);
           rec.record(micros, r.getBoolean("ok") ? null : r.getJsonObject("error").getString("code"));
         }
@@ -282,7 +303,9 @@ public final class Bench {
       });
       socket.handler(parser);
       sentAt[0] = System.nanoTime();
-      socket.write(Buffer.buffer(request(++seq[0], w, ThreadLocalRandom.current()).encode() + "\n"));
+      // With a credential, each connection authenticates first, once, as a client would.
+      socket.write(Buffer.buffer((hello != null ? hello.encode()
+        : request(++seq[0], w, ThreadLocalRandom.current()).encode()) + "\n"));
     }
     Thread.sleep(Math.min(2000, 200L + n / 5));
     running.set(true);
@@ -437,6 +460,8 @@ public final class Bench {
     md.append("- Java ").append(System.getProperty("java.version")).append("; database ")
       .append(args.getOrDefault("db-version", "see the command")).append(".\n");
     md.append("- Command: `").append(args.getOrDefault("command", "scripts/bench.sh")).append("`\n");
+    md.append("- Protocol path: TLS ").append(tlsCa != null ? "on" : "off").append(", client authentication ")
+      .append(hello != null ? "on (a token, checked once per connection)" : "off").append(".\n");
     md.append("- Each step: ").append(args.getOrDefault("seconds", "10")).append(" s measured after ")
       .append(args.getOrDefault("warmup", "15")).append(" s of unmeasured warm-up per workload at the start.\n\n");
     md.append("| workload | target | connections | req/s | p50 ms | p90 ms | p99 ms | max ms | ratio | server RSS MB | heap MB | errors |\n");
