@@ -14,12 +14,14 @@ import io.txgate.protocol.RequestDecoder;
 import io.txgate.tcp.ProtocolVerticle;
 import io.txgate.tcp.RequestHandler;
 import io.txgate.tcp.Sessions;
+import io.txgate.tls.ServerTls;
 import io.txgate.tx.RequestKeys;
 import io.txgate.tx.TransactionRunner;
 import io.txgate.tx.TxStats;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.net.ServerSSLOptions;
 import io.vertx.sqlclient.Pool;
 import java.nio.file.Path;
 import java.util.List;
@@ -71,8 +73,13 @@ public final class Txgate {
    */
   public static Future<Txgate> start(Vertx vertx, TxgateConfig config, Telemetry telemetry) {
     Operations operations;
+    ServerSSLOptions protocolTls;
+    ServerSSLOptions adminTls;
     try {
       operations = OperationsLoader.load(Path.of(config.tx().operationsFile()), config.tx().maxAttempts());
+      // Certificates are read and checked before anything connects or listens.
+      protocolTls = ServerTls.options(config.protocol().tls());
+      adminTls = ServerTls.options(config.admin().tls());
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
@@ -101,7 +108,7 @@ public final class Txgate {
           RequestHandler handler = new RequestHandler(
             new TransactionRunner(vertx, db, dbSessions, health, settings, health::isolation, stats), operations,
             new RequestDecoder(config.protocol().limits()), config.tx(), telemetry);
-          return vertx.deployVerticle(() -> new ProtocolVerticle(config, sessions, handler),
+          return vertx.deployVerticle(() -> new ProtocolVerticle(config, sessions, handler, protocolTls),
             new DeploymentOptions().setInstances(config.protocol().instances()));
         })
         .compose(protocolId -> {
@@ -109,7 +116,7 @@ public final class Txgate {
             return Future.succeededFuture(new String[] {protocolId, null});
           }
           Monitor monitor = new Monitor(config, sessions, pool, stats, telemetry, operations);
-          return vertx.deployVerticle(new AdminVerticle(config.admin(), monitor, telemetry.registry(), health))
+          return vertx.deployVerticle(new AdminVerticle(config.admin(), monitor, telemetry.registry(), health, adminTls))
             .map(adminId -> new String[] {protocolId, adminId});
         })
         .recover(t -> {

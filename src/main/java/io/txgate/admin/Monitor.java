@@ -106,6 +106,7 @@ public final class Monitor {
       .put("id", s.id())
       .put("remoteAddress", s.remoteAddress())
       .put("client", s.clientName())
+      .put("tlsSubject", s.tlsSubject())
       .put("connectedAt", Instant.ofEpochMilli(s.connectedAt()).toString())
       .put("instance", s.instance())
       .put("requests", s.requests())

@@ -47,6 +47,17 @@ public final class Keys {
   public static final Key SHUTDOWN_GRACE_SECONDS =
     new Key("protocol.shutdownGraceSeconds", "TXGATE_PROTOCOL_SHUTDOWN_GRACE_SECONDS", 30);
 
+  /** TLS on the protocol port: on when a certificate is set, and then every connection must handshake. */
+  public static final Key PROTOCOL_TLS_CERT_FILE =
+    new Key("protocol.tls.certFile", "TXGATE_PROTOCOL_TLS_CERT_FILE", "");
+  public static final Key PROTOCOL_TLS_KEY_FILE =
+    new Key("protocol.tls.keyFile", "TXGATE_PROTOCOL_TLS_KEY_FILE", "");
+  public static final Key PROTOCOL_TLS_CA_FILE = new Key("protocol.tls.caFile", "TXGATE_PROTOCOL_TLS_CA_FILE", "");
+  public static final Key PROTOCOL_TLS_CLIENT_AUTH =
+    new Key("protocol.tls.clientAuth", "TXGATE_PROTOCOL_TLS_CLIENT_AUTH", "NONE");
+  public static final Key PROTOCOL_TLS_REQUIRED =
+    new Key("protocol.tls.required", "TXGATE_PROTOCOL_TLS_REQUIRED", false);
+
   public static final Key TX_MAX_ATTEMPTS = new Key("tx.maxAttempts", "TXGATE_TX_MAX_ATTEMPTS", 5);
   public static final Key TX_ISOLATION = new Key("tx.isolation", "TXGATE_TX_ISOLATION", "REPEATABLE_READ");
   public static final Key TX_RETRY_BASE_MS = new Key("tx.retryBaseMs", "TXGATE_TX_RETRY_BASE_MS", 5);
@@ -71,6 +82,10 @@ public final class Keys {
   public static final Key ADMIN_ALLOWED_HOSTS =
     new Key("admin.allowedHosts", "TXGATE_ADMIN_ALLOWED_HOSTS", "");
 
+  /** HTTPS for the console: on when a certificate is set. */
+  public static final Key ADMIN_TLS_CERT_FILE = new Key("admin.tls.certFile", "TXGATE_ADMIN_TLS_CERT_FILE", "");
+  public static final Key ADMIN_TLS_KEY_FILE = new Key("admin.tls.keyFile", "TXGATE_ADMIN_TLS_KEY_FILE", "");
+
   public static final Key EMBEDDED_DATA_DIR =
     new Key("embedded.dataDir", "TXGATE_EMBEDDED_DATA_DIR", "data");
   public static final Key EMBEDDED_PORT = new Key("embedded.port", "TXGATE_EMBEDDED_PORT", 7402);
@@ -87,7 +102,9 @@ public final class Keys {
     TX_REQUEST_TIMEOUT_MS, TX_CANCEL_GRACE_MS, TX_ALLOW_RAW_SQL, OPERATIONS_FILE,
     ADMIN_HOST, ADMIN_PORT, ADMIN_ENABLED, ADMIN_USERNAME, ADMIN_PASSWORD, ADMIN_PASSWORD_HASH, ADMIN_TOKEN,
     ADMIN_ALLOWED_HOSTS,
-    EMBEDDED_DATA_DIR, EMBEDDED_PORT, EMBEDDED_SCHEMA);
+    EMBEDDED_DATA_DIR, EMBEDDED_PORT, EMBEDDED_SCHEMA,
+    PROTOCOL_TLS_CERT_FILE, PROTOCOL_TLS_KEY_FILE, PROTOCOL_TLS_CA_FILE, PROTOCOL_TLS_CLIENT_AUTH,
+    PROTOCOL_TLS_REQUIRED, ADMIN_TLS_CERT_FILE, ADMIN_TLS_KEY_FILE);
 
   private Keys() {
   }

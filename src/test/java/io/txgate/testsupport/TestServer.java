@@ -30,17 +30,19 @@ public final class TestServer implements AutoCloseable {
   private final Txgate txgate;
   private final int port;
   private final int adminPort;
+  private final boolean adminTls;
 
-  private TestServer(Vertx vertx, Txgate txgate, int port, int adminPort) {
+  private TestServer(Vertx vertx, Txgate txgate, int port, int adminPort, boolean adminTls) {
     this.vertx = vertx;
     this.txgate = txgate;
     this.port = port;
     this.adminPort = adminPort;
+    this.adminTls = adminTls;
   }
 
-  /** The admin console's base URL, e.g. {@code http://127.0.0.1:41234}. */
+  /** The admin console's base URL, e.g. {@code http://127.0.0.1:41234} ({@code https} with admin.tls). */
   public String adminUrl() {
-    return "http://127.0.0.1:" + adminPort;
+    return (adminTls ? "https" : "http") + "://127.0.0.1:" + adminPort;
   }
 
   /** Starts a server; {@code overrides} maps TXGATE_* names to values. */
@@ -64,7 +66,8 @@ public final class TestServer implements AutoCloseable {
       await(vertx.close());
       throw e;
     }
-    return new TestServer(vertx, txgate, config.protocol().port(), config.admin().port());
+    return new TestServer(vertx, txgate, config.protocol().port(), config.admin().port(),
+      config.admin().tls().enabled());
   }
 
   public static TestServer start() {
