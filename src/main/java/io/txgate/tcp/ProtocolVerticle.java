@@ -5,6 +5,7 @@ import io.txgate.protocol.ErrorCode;
 import io.txgate.protocol.ProtocolException;
 import io.txgate.protocol.Response;
 import io.txgate.protocol.ResponseEncoder;
+import io.txgate.tls.CloseNotify;
 import io.txgate.tls.ServerTls;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -54,6 +55,7 @@ public final class ProtocolVerticle extends VerticleBase {
   }
 
   private void accept(NetSocket socket) {
+    CloseNotify.closeOnPeerClose(socket);
     if (sessions.paused()) {
       refuse(socket, ErrorCode.UNAVAILABLE, "this server is draining and accepts no new connections");
       return;

@@ -87,6 +87,25 @@ class ProtocolTlsTest {
   }
 
   @Test
+  void aClientsCloseNotifyClosesTheConnectionAsAFinDoesInPlaintext() throws Exception {
+    // asyncio (Python's AsyncClient) closes a TLS stream by sending close_notify and waiting for the
+    // server to close; a server that waits for the TCP close instead keeps the session, and the
+    // client, waiting until its shutdown timeout (30 s). Watched on the TCP socket under the TLS one:
+    // the JDK's own TLS socket answers reads locally once its output is shut.
+    try (Socket tcp = new Socket("127.0.0.1", tls.port())) {
+      SSLSocket socket = (SSLSocket) TestCertificates.sslContext(ca.caCert(), null).getSocketFactory()
+        .createSocket(tcp, "127.0.0.1", tls.port(), false);
+      socket.startHandshake();
+      socket.setSoTimeout(30_000);
+      WireClient c = new WireClient(socket);
+      assertThat(c.call(ping()).getBoolean("ok")).isTrue();
+      socket.shutdownOutput();
+      tcp.setSoTimeout(30_000);
+      assertThat(readsToEnd(tcp.getInputStream())).as("the server closed the TCP connection").isTrue();
+    }
+  }
+
+  @Test
   void aPlaintextClientOnTheTlsPortGetsNoAnswerAndIsClosed() throws Exception {
     try (Socket s = new Socket("127.0.0.1", tls.port())) {
       s.setSoTimeout(30_000);
@@ -177,6 +196,20 @@ class ProtocolTlsTest {
       c.send(ping());
       return c.readLine() == null;
     } catch (IOException e) {
+      return true;
+    }
+  }
+
+  /** True at the end of the stream (or a reset), false when nothing more came within the socket's timeout. */
+  static boolean readsToEnd(InputStream in) throws IOException {
+    try {
+      while (in.read() >= 0) {
+        // whatever the server still sends (its own close_notify) comes before the end
+      }
+      return true;
+    } catch (java.net.SocketTimeoutException e) {
+      return false;
+    } catch (IOException reset) {
       return true;
     }
   }
