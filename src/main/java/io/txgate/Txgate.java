@@ -11,6 +11,7 @@ import io.txgate.metrics.Telemetry;
 import io.txgate.ops.Operations;
 import io.txgate.ops.OperationsLoader;
 import io.txgate.protocol.RequestDecoder;
+import io.txgate.tcp.ProtocolServer;
 import io.txgate.tcp.ProtocolVerticle;
 import io.txgate.tcp.RequestHandler;
 import io.txgate.tcp.Sessions;
@@ -46,12 +47,14 @@ public final class Txgate {
   private final TxStats stats;
   private final String protocolDeployment;
   private final String adminDeployment;
+  private final ProtocolServer protocolServer;
   private final long expiryTimer;
 
   private Txgate(Vertx vertx, TxgateConfig config, Sessions sessions, DbLoop db, DbSessions dbSessions,
                  DatabaseHealth health,
-                 TxStats stats, String protocolDeployment, String adminDeployment) {
+                 TxStats stats, String protocolDeployment, String adminDeployment, ProtocolServer protocolServer) {
     this.vertx = vertx;
+    this.protocolServer = protocolServer;
     this.config = config;
     this.sessions = sessions;
     this.db = db;
@@ -84,6 +87,7 @@ public final class Txgate {
       return Future.failedFuture(e);
     }
     Sessions sessions = new Sessions();
+    ProtocolServer protocolServer = new ProtocolServer();
     TxStats stats = new TxStats(telemetry.registry());
     // The database's own limit on one statement backs up the request deadline: a statement that
     // outlives its request's KILL QUERY and grace period is stopped by the server itself.
@@ -108,7 +112,7 @@ public final class Txgate {
           RequestHandler handler = new RequestHandler(
             new TransactionRunner(vertx, db, dbSessions, health, settings, health::isolation, stats), operations,
             new RequestDecoder(config.protocol().limits()), config.tx(), telemetry);
-          return vertx.deployVerticle(() -> new ProtocolVerticle(config, sessions, handler, protocolTls),
+          return vertx.deployVerticle(() -> new ProtocolVerticle(config, sessions, handler, protocolTls, protocolServer),
             new DeploymentOptions().setInstances(config.protocol().instances()));
         })
         .compose(protocolId -> {
@@ -125,9 +129,28 @@ public final class Txgate {
         })
         .map(ids -> {
           LOG.info("{} named operation(s) from {}", operations.size(), config.tx().operationsFile());
-          return new Txgate(vertx, config, sessions, db, dbSessions, health, stats, ids[0], ids[1]);
+          return new Txgate(vertx, config, sessions, db, dbSessions, health, stats, ids[0], ids[1], protocolServer);
         });
       });
+  }
+
+  /**
+   * Reads the protocol port's certificate, key and CA files again and serves new handshakes with
+   * them; open connections are not touched. Files that fail the start-up checks fail the reload
+   * (naming the key) and the port keeps what it had. TLS cannot be turned on or off this way.
+   */
+  public Future<Boolean> reloadTls() {
+    if (!config.protocol().tls().enabled()) {
+      return Future.failedFuture(new IllegalStateException("TLS is off on the protocol port: turning it on takes a restart"));
+    }
+    ServerSSLOptions options;
+    try {
+      options = ServerTls.options(config.protocol().tls());
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+    return protocolServer.updateTls(options)
+      .onSuccess(changed -> LOG.info("protocol port TLS reloaded from {}", config.protocol().tls().certFile()));
   }
 
   public Sessions sessions() {

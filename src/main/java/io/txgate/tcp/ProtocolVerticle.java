@@ -27,13 +27,19 @@ public final class ProtocolVerticle extends VerticleBase {
   private final Sessions sessions;
   private final RequestHandler handler;
   private final ServerSSLOptions tls;
+  private final ProtocolServer shared;
   private NetServer server;
   private String instanceName;
 
-  /** {@code tls}: the port's TLS options, or null for plaintext. */
-  public ProtocolVerticle(TxgateConfig config, Sessions sessions, RequestHandler handler, ServerSSLOptions tls) {
+  /**
+   * @param tls the port's TLS options, or null for plaintext
+   * @param shared where the listening server is registered, for certificate reloads
+   */
+  public ProtocolVerticle(TxgateConfig config, Sessions sessions, RequestHandler handler, ServerSSLOptions tls,
+                          ProtocolServer shared) {
     this.config = config;
     this.tls = tls;
+    this.shared = shared;
     this.sessions = sessions;
     this.handler = handler;
   }
@@ -51,7 +57,7 @@ public final class ProtocolVerticle extends VerticleBase {
       // whose request waits on a long statement. ClientSession keeps its own idle clock.
       .setTcpNoDelay(true), tls));
     server.connectHandler(this::accept);
-    return server.listen();
+    return server.listen().onSuccess(shared::listening);
   }
 
   private void accept(NetSocket socket) {
