@@ -112,7 +112,8 @@ public final class Txgate {
           RequestHandler handler = new RequestHandler(
             new TransactionRunner(vertx, db, dbSessions, health, settings, health::isolation, stats), operations,
             new RequestDecoder(config.protocol().limits()), config.tx(), telemetry);
-          return vertx.deployVerticle(() -> new ProtocolVerticle(config, sessions, handler, protocolTls, protocolServer),
+          return vertx.deployVerticle(
+            () -> new ProtocolVerticle(config, sessions, handler, protocolTls, protocolServer),
             new DeploymentOptions().setInstances(config.protocol().instances()));
         })
         .compose(protocolId -> {
@@ -120,8 +121,8 @@ public final class Txgate {
             return Future.succeededFuture(new String[] {protocolId, null});
           }
           Monitor monitor = new Monitor(config, sessions, pool, stats, telemetry, operations);
-          return vertx.deployVerticle(new AdminVerticle(config.admin(), monitor, telemetry.registry(), health, adminTls))
-            .map(adminId -> new String[] {protocolId, adminId});
+          AdminVerticle admin = new AdminVerticle(config.admin(), monitor, telemetry.registry(), health, adminTls);
+          return vertx.deployVerticle(admin).map(adminId -> new String[] {protocolId, adminId});
         })
         .recover(t -> {
           health.close();
@@ -141,7 +142,8 @@ public final class Txgate {
    */
   public Future<Boolean> reloadTls() {
     if (!config.protocol().tls().enabled()) {
-      return Future.failedFuture(new IllegalStateException("TLS is off on the protocol port: turning it on takes a restart"));
+      return Future.failedFuture(
+        new IllegalStateException("TLS is off on the protocol port: turning it on takes a restart"));
     }
     ServerSSLOptions options;
     try {

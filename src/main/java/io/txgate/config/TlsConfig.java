@@ -39,8 +39,10 @@ public record TlsConfig(String certFile, String keyFile, String caFile, ClientAu
 
   @Override
   public String toString() {
-    return enabled() ? "TLS[cert=" + certFile + ", clientAuth=" + clientAuth + (caFile.isEmpty() ? "" : ", ca=" + caFile) + "]"
-      : "plaintext";
+    if (!enabled()) {
+      return "plaintext";
+    }
+    return "TLS[cert=" + certFile + ", clientAuth=" + clientAuth + (caFile.isEmpty() ? "" : ", ca=" + caFile) + "]";
   }
 
   static TlsConfig read(JsonObject m, TlsKeys k) {

@@ -8,14 +8,18 @@ import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
 import io.vertx.core.net.ServerSSLOptions;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.Signature;
 import java.security.cert.Certificate;
+import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.util.Collections;
 import javax.net.ssl.X509KeyManager;
@@ -23,8 +27,9 @@ import javax.net.ssl.X509KeyManager;
 /**
  * A port's TLS options, read from its PEM files once and checked before anything listens: a
  * certificate or key that does not parse, a key that does not belong to the certificate, or a CA
- * file without a certificate in it stops the start with one message naming the key. Netty would
- * accept a mismatched pair and fail every handshake later, far from the cause.
+ * file without a certificate in it stops the start with one message naming the key. Loading alone
+ * would not notice a key of another certificate (a key store takes any pair): it would surface
+ * only as failing handshakes, far from the cause.
  *
  * <p>The files are read here into memory rather than handed to Vert.x as paths, so that building
  * the options again (after the files changed) yields options that a running server can take
@@ -51,9 +56,10 @@ public final class ServerTls {
       int count;
       try {
         count = CertificateFactory.getInstance("X.509")
-          .generateCertificates(new java.io.ByteArrayInputStream(pem.getBytes())).size();
-      } catch (java.security.cert.CertificateException e) {
-        throw new ConfigException(keys.ca(), "cannot read a PEM certificate from " + config.caFile() + ": " + e.getMessage());
+          .generateCertificates(new ByteArrayInputStream(pem.getBytes())).size();
+      } catch (CertificateException e) {
+        throw new ConfigException(keys.ca(), "cannot read a PEM certificate from " + config.caFile() + ": "
+          + e.getMessage());
       }
       if (count == 0) {
         throw new ConfigException(keys.ca(), "no certificate in " + config.caFile());
@@ -108,7 +114,7 @@ public final class ServerTls {
       return true;
     }
     try {
-      byte[] probe = "txgate key check".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+      byte[] probe = "txgate key check".getBytes(StandardCharsets.US_ASCII);
       Signature signer = Signature.getInstance(algorithm);
       signer.initSign(privateKey);
       signer.update(probe);
@@ -117,7 +123,7 @@ public final class ServerTls {
       verifier.initVerify(publicKey);
       verifier.update(probe);
       return verifier.verify(signature);
-    } catch (java.security.GeneralSecurityException e) {
+    } catch (GeneralSecurityException e) {
       // Among them InvalidKeyException: the certificate's key is of another type than the private key.
       return false;
     }
