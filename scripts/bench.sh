@@ -7,6 +7,8 @@
 #   SECONDS_PER_STEP  measured seconds per step (default 10)
 #   WARMUP_SECONDS    unmeasured load before the first step, while the JIT compiles (default 15)
 #   REPORT            where to write the results table (default docs/BENCHMARKS.md; "" for none)
+#   BENCH_TLS_CA      with TXGATE_PROTOCOL_TLS_CERT_FILE/KEY_FILE set: the CA the load generator
+#                     trusts, so that it connects over TLS (to measure what TLS costs)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -46,4 +48,5 @@ args=(--txgate "127.0.0.1:$port" --admin "127.0.0.1:$((port + 1))" --db "$db_url
   --warmup "${WARMUP_SECONDS:-15}" --server-pid "$server" --db-version "$db_version"
   --command "CONNECTIONS=$connections WORKLOADS=$workloads SECONDS_PER_STEP=$seconds scripts/bench.sh")
 if [ -n "$report" ]; then args+=(--report "$report"); fi
+if [ -n "${BENCH_TLS_CA:-}" ]; then args+=(--tls-ca "$BENCH_TLS_CA"); fi
 java -Xss512k -cp "target/test-classes:target/classes:$(cat target/test-classpath.txt)" io.txgate.bench.Bench "${args[@]}"

@@ -46,8 +46,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>Arguments: {@code --txgate host:port --db mysql://... --admin host:port --connections
  * 1,32,256,1000,10000 --seconds 10 --pool 16 --workloads point,transfer --warmup 15
- * [--server-pid PID] [--report docs/BENCHMARKS.md]}. The warm-up runs unmeasured load first, so
- * that both JVMs' just-in-time compilers are done before anything is measured.
+ * [--server-pid PID] [--report docs/BENCHMARKS.md] [--tls-ca ca.pem]}. The warm-up runs unmeasured
+ * load first, so that both JVMs' just-in-time compilers are done before anything is measured.
+ * {@code --tls-ca} connects to txgate over TLS, trusting that CA and checking the host name, to
+ * measure what TLS on the protocol port costs.
  */
 public final class Bench {
 
@@ -95,6 +97,11 @@ public final class Bench {
     int poolSize = Integer.parseInt(a.getOrDefault("pool", "16"));
     int warmup = Integer.parseInt(a.getOrDefault("warmup", "15"));
     String pid = a.get("server-pid");
+    NetClientOptions clientOptions = new NetClientOptions().setTcpNoDelay(true).setConnectTimeout(30_000);
+    if (a.get("tls-ca") != null) {
+      clientOptions.setSsl(true).setHostnameVerificationAlgorithm("HTTPS")
+        .setTrustOptions(new io.vertx.core.net.PemTrustOptions().addCertPath(a.get("tls-ca")));
+    }
     List<Workload> workloads = Arrays.stream(a.getOrDefault("workloads", "point").split(","))
       .map(Workload::of).toList();
     List<Integer> counts = Arrays.stream(a.getOrDefault("connections", "32").split(","))
@@ -111,7 +118,7 @@ public final class Bench {
       System.out.printf("workloads=%s seconds=%d pool=%d warmup=%ds%n", workloads, seconds, poolSize, warmup);
       if (warmup > 0) {
         for (Workload w : workloads) {
-          runTxgate(vertx, host, port, 32, warmup, w, () -> -1);
+          runTxgate(vertx, clientOptions, host, port, 32, warmup, w, () -> -1);
           if (db != null) {
             runDirect(vertx, db, Math.min(32, poolSize), 32, Math.max(1, warmup / 3), w);
           }
@@ -121,7 +128,7 @@ public final class Bench {
         "req/s", "p50ms", "p90ms", "p99ms", "maxms", "rssMB", "heapMB", "errors");
       for (Workload w : workloads) {
         for (int n : counts) {
-          Result viaTxgate = runTxgate(vertx, host, port, n, seconds, w, () -> rssKb(pid));
+          Result viaTxgate = runTxgate(vertx, clientOptions, host, port, n, seconds, w, () -> rssKb(pid));
           Row t = new Row(w.wireName(), "txgate", n, viaTxgate, mb(rssKb(pid)), heapMb(admin));
           print(t);
           rows.add(t);
@@ -241,9 +248,9 @@ public final class Bench {
     }
   }
 
-  private static Result runTxgate(Vertx vertx, String host, int port, int n, int seconds, Workload w,
-                                  java.util.function.LongSupplier rss) throws Exception {
-    NetClient client = vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true).setConnectTimeout(30_000));
+  private static Result runTxgate(Vertx vertx, NetClientOptions clientOptions, String host, int port, int n,
+                                  int seconds, Workload w, java.util.function.LongSupplier rss) throws Exception {
+    NetClient client = vertx.createNetClient(clientOptions);
     List<NetSocket> sockets = new ArrayList<>();
     List<Recorder> recorders = new ArrayList<>();
     AtomicBoolean running = new AtomicBoolean(false);
