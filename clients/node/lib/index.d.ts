@@ -116,7 +116,11 @@ export interface ConnectOptions {
   host?: string;
   /** Default 7400. */
   port?: number;
-  /** true, or tls.connect options, to connect over TLS (to a TLS-terminating proxy in front of txgate). */
+  /**
+   * true, or tls.connect options, to connect over TLS (txgate with protocol.tls.*, or a proxy):
+   * `{ ca, cert, key }` (PEM contents) give the authority to trust and a client certificate. The
+   * server's certificate must name `host`.
+   */
   tls?: boolean | TlsConnectionOptions;
   /** Shown to operators (hello's `client`). */
   clientName?: string;

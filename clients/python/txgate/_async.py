@@ -7,6 +7,7 @@ from typing import Any, Deque, Iterable, List, Mapping, Optional, Sequence, Tupl
 
 from ._client import (BatchResult, Json, Result, Step, _answers, _backoff, _batch_request, _call_request,
                       _execute_request, _frame, _hello_request, _may_resend, _prepare_resends)
+from ._tls import TlsOption, ssl_context
 from ._errors import ConnectionLostError, TxgateError, connection_lost, from_response
 
 # A response line may be as large as a result the server allows (protocol.maxResultRows rows).
@@ -90,13 +91,16 @@ class AsyncClient:
     """
 
     def __init__(self, host: str = "127.0.0.1", port: int = 7400, client_name: Optional[str] = None,
-                 timeout: Optional[float] = 60.0, connect_timeout: Optional[float] = 10.0) -> None:
+                 timeout: Optional[float] = 60.0, connect_timeout: Optional[float] = 10.0, *,
+                 tls: TlsOption = None, ca_file: Optional[str] = None, cert_file: Optional[str] = None,
+                 key_file: Optional[str] = None) -> None:
         """Use ``await AsyncClient.connect(...)``, which also opens the connection."""
         self.host = host
         self.port = port
         self.client_name = client_name
         self.timeout = timeout
         self.connect_timeout = connect_timeout
+        self._ssl = ssl_context(tls, ca_file, cert_file, key_file)
         self._conn: Optional[_Connection] = None
         self._opening: Optional[asyncio.Lock] = None
         self._closed = False
@@ -106,8 +110,12 @@ class AsyncClient:
 
     @classmethod
     async def connect(cls, host: str = "127.0.0.1", port: int = 7400, client_name: Optional[str] = None,
-                      timeout: Optional[float] = 60.0, connect_timeout: Optional[float] = 10.0) -> "AsyncClient":
-        client = cls(host, port, client_name, timeout, connect_timeout)
+                      timeout: Optional[float] = 60.0, connect_timeout: Optional[float] = 10.0, *,
+                      tls: TlsOption = None, ca_file: Optional[str] = None, cert_file: Optional[str] = None,
+                      key_file: Optional[str] = None) -> "AsyncClient":
+        """Opens the connection; the TLS arguments are those of Client."""
+        client = cls(host, port, client_name, timeout, connect_timeout, tls=tls, ca_file=ca_file,
+                     cert_file=cert_file, key_file=key_file)
         await client._open()
         return client
 
@@ -137,7 +145,9 @@ class AsyncClient:
                 return self._conn
             try:
                 reader, writer = await asyncio.wait_for(
-                    asyncio.open_connection(self.host, self.port, limit=_LINE_LIMIT), self.connect_timeout)
+                    asyncio.open_connection(self.host, self.port, limit=_LINE_LIMIT, ssl=self._ssl,
+                                            server_hostname=self.host if self._ssl else None),
+                    self.connect_timeout)
             except (OSError, asyncio.TimeoutError) as e:
                 raise connection_lost(f"cannot connect to txgate at {self.host}:{self.port}: {e}",
                                       sent=False) from e

@@ -11,6 +11,7 @@ import time
 import uuid
 from typing import (Any, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, Tuple, Union)
 
+from ._tls import TlsOption, ssl_context
 from ._errors import (CommitUnknownError, ConnectionLostError, TxgateError, connection_lost,
                       from_response)
 
@@ -245,12 +246,15 @@ class Client:
     """
 
     def __init__(self, host: str = "127.0.0.1", port: int = 7400, client_name: Optional[str] = None,
-                 timeout: Optional[float] = 60.0, connect_timeout: Optional[float] = 10.0) -> None:
+                 timeout: Optional[float] = 60.0, connect_timeout: Optional[float] = 10.0, *,
+                 tls: TlsOption = None, ca_file: Optional[str] = None, cert_file: Optional[str] = None,
+                 key_file: Optional[str] = None) -> None:
         self.host = host
         self.port = port
         self.client_name = client_name
         self.timeout = timeout
         self.connect_timeout = connect_timeout
+        self._ssl = ssl_context(tls, ca_file, cert_file, key_file)
         self._sock: Optional[socket.socket] = None
         self._file: Optional[Any] = None
         self._closed = False
@@ -272,8 +276,12 @@ class Client:
         except OSError as e:
             raise connection_lost(f"cannot connect to txgate at {self.host}:{self.port}: {e}", sent=False) from e
         try:
-            sock.settimeout(self.timeout)
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            if self._ssl is not None:
+                # The handshake runs under connect_timeout; ssl.SSLError (a bad certificate, a host
+                # name the certificate does not name) is an OSError too.
+                sock = self._ssl.wrap_socket(sock, server_hostname=self.host)
+            sock.settimeout(self.timeout)
         except OSError as e:
             sock.close()
             raise connection_lost(f"cannot connect to txgate at {self.host}:{self.port}: {e}", sent=False) from e

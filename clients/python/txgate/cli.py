@@ -223,6 +223,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--json", action="store_true", help="print results as JSON")
     parser.add_argument("--request-key", help="make the request exactly-once")
     parser.add_argument("--timeout-ms", type=int, help="the request's deadline on the server (timeoutMs)")
+    tls = parser.add_argument_group("TLS", "for a txgate whose protocol port speaks TLS (protocol.tls.*)")
+    tls.add_argument("--tls", action="store_true",
+                     help="connect over TLS, trusting the system's authorities (implied by --ca and --cert)")
+    tls.add_argument("--ca", metavar="FILE", help="PEM file of the authorities to trust instead")
+    tls.add_argument("--cert", metavar="FILE", help="PEM client certificate, for a server that asks for one")
+    tls.add_argument("--key", metavar="FILE", help="PEM key of --cert (if not in the same file)")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return parser
 
@@ -244,10 +250,17 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             parser.error(str(e))
     if a.timeout_ms is not None and a.timeout_ms < 1:
         parser.error("--timeout-ms must be 1 or more")
+    if a.key and not a.cert:
+        parser.error("--key needs --cert")
     try:
-        client = Client(a.host, port, client_name="txgate-cli")
+        client = Client(a.host, port, client_name="txgate-cli", tls=a.tls, ca_file=a.ca, cert_file=a.cert,
+                        key_file=a.key)
     except TxgateError as e:
         sys.stderr.write(f"txgate-cli: {e.message}\n")
+        return EXIT_USAGE
+    except (OSError, ValueError) as e:
+        # An unreadable or invalid --ca, --cert or --key file: nothing was sent.
+        sys.stderr.write(f"txgate-cli: cannot set up TLS: {e}\n")
         return EXIT_USAGE
     with client:
         try:

@@ -72,12 +72,13 @@ public final class Main {
       }
       txgate.set(Await.result(Txgate.start(vertx, config, telemetry)));
       TxgateConfig.Protocol p = config.protocol();
-      LOG.info("txgate {} listening on {}:{} ({} instances, {} transport), database {} (TLS {})",
-        Version.VERSION, p.host(), p.port(), p.instances(),
+      LOG.info("txgate {} listening on {}:{} ({}, {} instances, {} transport), database {} (TLS {})",
+        Version.VERSION, p.host(), p.port(), p.tls(), p.instances(),
         vertx.isNativeTransportEnabled() ? "native epoll" : "NIO", DatabaseUrls.redact(config.db().url()),
         config.db().tls());
       if (config.admin().enabled()) {
-        LOG.info("admin console on http://{}:{}/ ({})", config.admin().host(), config.admin().port(),
+        LOG.info("admin console on {}://{}:{}/ ({})", config.admin().tls().enabled() ? "https" : "http",
+          config.admin().host(), config.admin().port(),
           config.admin().hasCredentials() ? "credentials required" : "loopback only, no credentials");
       }
     } catch (Exception e) {

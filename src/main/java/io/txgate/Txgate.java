@@ -14,15 +14,18 @@ import io.txgate.metrics.Telemetry;
 import io.txgate.ops.Operations;
 import io.txgate.ops.OperationsLoader;
 import io.txgate.protocol.RequestDecoder;
+import io.txgate.tcp.ProtocolServer;
 import io.txgate.tcp.ProtocolVerticle;
 import io.txgate.tcp.RequestHandler;
 import io.txgate.tcp.Sessions;
+import io.txgate.tls.ServerTls;
 import io.txgate.tx.RequestKeys;
 import io.txgate.tx.TransactionRunner;
 import io.txgate.tx.TxStats;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.net.ServerSSLOptions;
 import io.vertx.sqlclient.Pool;
 import java.nio.file.Path;
 import java.util.List;
@@ -47,12 +50,14 @@ public final class Txgate {
   private final TxStats stats;
   private final String protocolDeployment;
   private final String adminDeployment;
+  private final ProtocolServer protocolServer;
   private final long expiryTimer;
 
   private Txgate(Vertx vertx, TxgateConfig config, Sessions sessions, DbLoop db, DbSessions dbSessions,
                  DatabaseHealth health,
-                 TxStats stats, String protocolDeployment, String adminDeployment) {
+                 TxStats stats, String protocolDeployment, String adminDeployment, ProtocolServer protocolServer) {
     this.vertx = vertx;
+    this.protocolServer = protocolServer;
     this.config = config;
     this.sessions = sessions;
     this.db = db;
@@ -74,13 +79,19 @@ public final class Txgate {
    */
   public static Future<Txgate> start(Vertx vertx, TxgateConfig config, Telemetry telemetry) {
     Operations operations;
+    ServerSSLOptions protocolTls;
+    ServerSSLOptions adminTls;
     try {
       operations = OperationsLoader.load(Path.of(config.tx().operationsFile()), config.tx().maxAttempts());
       ClientsLoader.checkOperations(config.access().clients(), operations);
+      // Certificates are read and checked before anything connects or listens.
+      protocolTls = ServerTls.options(config.protocol().tls());
+      adminTls = ServerTls.options(config.admin().tls());
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
     Sessions sessions = new Sessions();
+    ProtocolServer protocolServer = new ProtocolServer();
     TxStats stats = new TxStats(telemetry.registry());
     // The database's own limit on one statement backs up the request deadline: a statement that
     // outlives its request's KILL QUERY and grace period is stopped by the server itself.
@@ -105,7 +116,8 @@ public final class Txgate {
           RequestHandler handler = new RequestHandler(
             new TransactionRunner(vertx, db, dbSessions, health, settings, health::isolation, stats), operations,
             new RequestDecoder(config.protocol().limits()), config.tx(), telemetry, authenticator(vertx, config, telemetry));
-          return vertx.deployVerticle(() -> new ProtocolVerticle(config, sessions, handler),
+          return vertx.deployVerticle(
+            () -> new ProtocolVerticle(config, sessions, handler, protocolTls, protocolServer),
             new DeploymentOptions().setInstances(config.protocol().instances()))
             .recover(t -> Future.failedFuture(ListenFailure.of(Keys.PROTOCOL_PORT, Keys.PROTOCOL_HOST,
               config.protocol().host(), config.protocol().port(), t)));
@@ -115,7 +127,8 @@ public final class Txgate {
             return Future.succeededFuture(new String[] {protocolId, null});
           }
           Monitor monitor = new Monitor(config, sessions, pool, stats, telemetry, operations);
-          return vertx.deployVerticle(new AdminVerticle(config.admin(), monitor, telemetry.registry(), health))
+          AdminVerticle admin = new AdminVerticle(config.admin(), monitor, telemetry.registry(), health, adminTls);
+          return vertx.deployVerticle(admin)
             .recover(t -> Future.failedFuture(ListenFailure.of(Keys.ADMIN_PORT, Keys.ADMIN_HOST,
               config.admin().host(), config.admin().port(), t)))
             .map(adminId -> new String[] {protocolId, adminId});
@@ -126,7 +139,7 @@ public final class Txgate {
         })
         .map(ids -> {
           LOG.info("{} named operation(s) from {}", operations.size(), config.tx().operationsFile());
-          return new Txgate(vertx, config, sessions, db, dbSessions, health, stats, ids[0], ids[1]);
+          return new Txgate(vertx, config, sessions, db, dbSessions, health, stats, ids[0], ids[1], protocolServer);
         });
       });
   }
@@ -148,6 +161,26 @@ public final class Txgate {
     }
     return new Authenticator(vertx, a.clients(), a.jwtAlgorithm(), a.jwtKey(), a.failureLimit(),
       a.failureWindowSeconds(), telemetry);
+  }
+
+  /**
+   * Reads the protocol port's certificate, key and CA files again and serves new handshakes with
+   * them; open connections are not touched. Files that fail the start-up checks fail the reload
+   * (naming the key) and the port keeps what it had. TLS cannot be turned on or off this way.
+   */
+  public Future<Boolean> reloadTls() {
+    if (!config.protocol().tls().enabled()) {
+      return Future.failedFuture(
+        new IllegalStateException("TLS is off on the protocol port: turning it on takes a restart"));
+    }
+    ServerSSLOptions options;
+    try {
+      options = ServerTls.options(config.protocol().tls());
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+    return protocolServer.updateTls(options)
+      .onSuccess(changed -> LOG.info("protocol port TLS reloaded from {}", config.protocol().tls().certFile()));
   }
 
   public Sessions sessions() {

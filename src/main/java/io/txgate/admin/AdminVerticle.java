@@ -3,12 +3,15 @@ package io.txgate.admin;
 import io.txgate.db.DatabaseHealth;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.txgate.config.TxgateConfig;
+import io.txgate.tls.ServerTls;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.ServerSSLOptions;
 import io.vertx.ext.healthchecks.Status;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -31,13 +34,15 @@ public final class AdminVerticle extends VerticleBase {
   private final PrometheusMeterRegistry registry;
   private final DatabaseHealth health;
   private final AuditLog audit = new AuditLog();
+  private final ServerSSLOptions tls;
   private HttpServer server;
   private long ticker;
   private String latest = "{}";
 
   public AdminVerticle(TxgateConfig.Admin config, Monitor monitor, PrometheusMeterRegistry registry,
-                       DatabaseHealth health) {
+                       DatabaseHealth health, ServerSSLOptions tls) {
     this.config = config;
+    this.tls = tls;
     this.monitor = monitor;
     this.registry = registry;
     this.health = health;
@@ -107,7 +112,7 @@ public final class AdminVerticle extends VerticleBase {
       monitor.tick();
       latest = monitor.all().encode();
     });
-    server = vertx.createHttpServer();
+    server = vertx.createHttpServer(ServerTls.apply(new HttpServerOptions(), tls));
     return server.requestHandler(router).listen(config.port(), config.host());
   }
 

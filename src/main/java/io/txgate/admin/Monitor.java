@@ -107,6 +107,7 @@ public final class Monitor {
       .put("remoteAddress", s.remoteAddress())
       .put("client", s.clientName())
       .put("identity", s.client() == null ? null : s.client().name())
+      .put("tlsSubject", s.tlsSubject())
       .put("connectedAt", Instant.ofEpochMilli(s.connectedAt()).toString())
       .put("instance", s.instance())
       .put("requests", s.requests())

@@ -50,6 +50,17 @@ public final class Keys {
   public static final Key SHUTDOWN_GRACE_SECONDS =
     new Key("protocol.shutdownGraceSeconds", "TXGATE_PROTOCOL_SHUTDOWN_GRACE_SECONDS", 30);
 
+  /** TLS on the protocol port: on when a certificate is set, and then every connection must handshake. */
+  public static final Key PROTOCOL_TLS_CERT_FILE =
+    new Key("protocol.tls.certFile", "TXGATE_PROTOCOL_TLS_CERT_FILE", "");
+  public static final Key PROTOCOL_TLS_KEY_FILE =
+    new Key("protocol.tls.keyFile", "TXGATE_PROTOCOL_TLS_KEY_FILE", "");
+  public static final Key PROTOCOL_TLS_CA_FILE = new Key("protocol.tls.caFile", "TXGATE_PROTOCOL_TLS_CA_FILE", "");
+  public static final Key PROTOCOL_TLS_CLIENT_AUTH =
+    new Key("protocol.tls.clientAuth", "TXGATE_PROTOCOL_TLS_CLIENT_AUTH", "NONE");
+  public static final Key PROTOCOL_TLS_REQUIRED =
+    new Key("protocol.tls.required", "TXGATE_PROTOCOL_TLS_REQUIRED", false);
+
   public static final Key TX_MAX_ATTEMPTS = new Key("tx.maxAttempts", "TXGATE_TX_MAX_ATTEMPTS", 5);
   public static final Key TX_ISOLATION = new Key("tx.isolation", "TXGATE_TX_ISOLATION", "REPEATABLE_READ");
   public static final Key TX_RETRY_BASE_MS = new Key("tx.retryBaseMs", "TXGATE_TX_RETRY_BASE_MS", 5);
@@ -73,6 +84,10 @@ public final class Keys {
   public static final Key ADMIN_TOKEN = new Key("admin.token", "TXGATE_ADMIN_TOKEN", "");
   public static final Key ADMIN_ALLOWED_HOSTS =
     new Key("admin.allowedHosts", "TXGATE_ADMIN_ALLOWED_HOSTS", "");
+
+  /** HTTPS for the console: on when a certificate is set. */
+  public static final Key ADMIN_TLS_CERT_FILE = new Key("admin.tls.certFile", "TXGATE_ADMIN_TLS_CERT_FILE", "");
+  public static final Key ADMIN_TLS_KEY_FILE = new Key("admin.tls.keyFile", "TXGATE_ADMIN_TLS_KEY_FILE", "");
 
   public static final Key EMBEDDED_DATA_DIR =
     new Key("embedded.dataDir", "TXGATE_EMBEDDED_DATA_DIR", "data");
@@ -106,7 +121,9 @@ public final class Keys {
     ADMIN_ALLOWED_HOSTS,
     EMBEDDED_DATA_DIR, EMBEDDED_PORT, EMBEDDED_SCHEMA,
     PROTOCOL_ALLOW_ANONYMOUS, PROTOCOL_CLIENTS_FILE, PROTOCOL_JWT_ALGORITHM, PROTOCOL_JWT_KEY,
-    PROTOCOL_AUTH_FAILURE_LIMIT, PROTOCOL_AUTH_FAILURE_WINDOW_SECONDS, PROTOCOL_AUTH_TIMEOUT_SECONDS);
+    PROTOCOL_AUTH_FAILURE_LIMIT, PROTOCOL_AUTH_FAILURE_WINDOW_SECONDS, PROTOCOL_AUTH_TIMEOUT_SECONDS,
+    PROTOCOL_TLS_CERT_FILE, PROTOCOL_TLS_KEY_FILE, PROTOCOL_TLS_CA_FILE, PROTOCOL_TLS_CLIENT_AUTH,
+    PROTOCOL_TLS_REQUIRED, ADMIN_TLS_CERT_FILE, ADMIN_TLS_KEY_FILE);
 
   private Keys() {
   }

@@ -54,10 +54,11 @@ public record TxgateConfig(Db db, Protocol protocol, Tx tx, Admin admin, Embedde
    *     after this long (0: never)
    * @param frameTimeoutMs a frame must be complete this long after the server began reading it, else
    *     the connection is answered BAD_REQUEST and closed (0: no limit)
+   * @param tls TLS on the port, or plaintext
    */
   public record Protocol(String host, int port, int instances, Limits limits, int maxConnections,
                          int maxConnectionsPerAddress, int idleTimeoutSeconds, int frameTimeoutMs,
-                         int shutdownGraceSeconds) {
+                         int shutdownGraceSeconds, TlsConfig tls) {
   }
 
   /**
@@ -85,9 +86,10 @@ public record TxgateConfig(Db db, Protocol protocol, Tx tx, Admin admin, Embedde
    *
    * @param allowedHosts host names (besides loopback names and IP addresses) that a request's
    *     {@code Host} header may carry: the names the console is reached under
+   * @param tls HTTPS, or plain HTTP
    */
   public record Admin(String host, int port, boolean enabled, String username, String password,
-                      String passwordHash, String token, java.util.List<String> allowedHosts) {
+                      String passwordHash, String token, java.util.List<String> allowedHosts, TlsConfig tls) {
 
     public boolean hasCredentials() {
       return !password.isEmpty() || !passwordHash.isEmpty() || !token.isEmpty();
@@ -96,7 +98,7 @@ public record TxgateConfig(Db db, Protocol protocol, Tx tx, Admin admin, Embedde
     @Override
     public String toString() {
       return "Admin[host=" + host + ", port=" + port + ", enabled=" + enabled + ", credentials="
-        + (hasCredentials() ? "set" : "none") + ", allowedHosts=" + allowedHosts + "]";
+        + (hasCredentials() ? "set" : "none") + ", allowedHosts=" + allowedHosts + ", tls=" + tls + "]";
     }
   }
 
@@ -169,7 +171,8 @@ public record TxgateConfig(Db db, Protocol protocol, Tx tx, Admin admin, Embedde
       Keys.MAX_CONNECTIONS_PER_ADDRESS.integer(m, 0, 1_000_000),
       Keys.IDLE_TIMEOUT_SECONDS.integer(m, 0, 86_400),
       Keys.FRAME_TIMEOUT_MS.integer(m, 0, 3_600_000),
-      Keys.SHUTDOWN_GRACE_SECONDS.integer(m, 0, 3600));
+      Keys.SHUTDOWN_GRACE_SECONDS.integer(m, 0, 3600),
+      TlsConfig.read(m, TlsConfig.TlsKeys.PROTOCOL));
     Isolation isolation;
     try {
       isolation = Isolation.of(Keys.TX_ISOLATION.string(m));
@@ -188,7 +191,8 @@ public record TxgateConfig(Db db, Protocol protocol, Tx tx, Admin admin, Embedde
       Keys.OPERATIONS_FILE.string(m));
     Admin admin = new Admin(Keys.ADMIN_HOST.string(m), Keys.ADMIN_PORT.integer(m, 0, 65_535),
       Keys.ADMIN_ENABLED.bool(m), Keys.ADMIN_USERNAME.string(m), Keys.ADMIN_PASSWORD.string(m),
-      Keys.ADMIN_PASSWORD_HASH.string(m), Keys.ADMIN_TOKEN.string(m), Keys.ADMIN_ALLOWED_HOSTS.list(m));
+      Keys.ADMIN_PASSWORD_HASH.string(m), Keys.ADMIN_TOKEN.string(m), Keys.ADMIN_ALLOWED_HOSTS.list(m),
+      TlsConfig.read(m, TlsConfig.TlsKeys.ADMIN));
     if (admin.enabled() && !isLoopback(admin.host()) && !admin.hasCredentials()) {
       throw new ConfigException(Keys.ADMIN_HOST, "'" + admin.host() + "' is reachable from other machines,"
         + " and the console can kill sessions: txgate will not serve it there without credentials."

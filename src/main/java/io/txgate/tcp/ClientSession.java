@@ -428,6 +428,11 @@ public final class ClientSession {
     this.clientName = name;
   }
 
+  /** The subject CN of the client certificate the connection handshook with; null without one. */
+  public String tlsSubject() {
+    return io.txgate.tls.PeerIdentity.commonName(socket);
+  }
+
   public String remoteAddress() {
     return String.valueOf(socket.remoteAddress());
   }

@@ -5,11 +5,14 @@ import io.txgate.protocol.ErrorCode;
 import io.txgate.protocol.ProtocolException;
 import io.txgate.protocol.Response;
 import io.txgate.protocol.ResponseEncoder;
+import io.txgate.tls.CloseNotify;
+import io.txgate.tls.ServerTls;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
+import io.vertx.core.net.ServerSSLOptions;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -23,11 +26,20 @@ public final class ProtocolVerticle extends VerticleBase {
   private final TxgateConfig config;
   private final Sessions sessions;
   private final RequestHandler handler;
+  private final ServerSSLOptions tls;
+  private final ProtocolServer shared;
   private NetServer server;
   private String instanceName;
 
-  public ProtocolVerticle(TxgateConfig config, Sessions sessions, RequestHandler handler) {
+  /**
+   * @param tls the port's TLS options, or null for plaintext
+   * @param shared where the listening server is registered, for certificate reloads
+   */
+  public ProtocolVerticle(TxgateConfig config, Sessions sessions, RequestHandler handler, ServerSSLOptions tls,
+                          ProtocolServer shared) {
     this.config = config;
+    this.tls = tls;
+    this.shared = shared;
     this.sessions = sessions;
     this.handler = handler;
   }
@@ -36,17 +48,20 @@ public final class ProtocolVerticle extends VerticleBase {
   public Future<?> start() {
     instanceName = Thread.currentThread().getName().replace("vert.x-", "");
     TxgateConfig.Protocol p = config.protocol();
-    server = vertx.createNetServer(new NetServerOptions()
+    // With TLS, Vert.x calls accept() only once the handshake is done: a client that does not
+    // handshake (plaintext, or no certificate when one is required) never gets a session.
+    server = vertx.createNetServer(ServerTls.apply(new NetServerOptions()
       .setHost(p.host())
       .setPort(p.port())
       // No NetServerOptions idle timeout: it counts socket I/O only and would close a connection
       // whose request waits on a long statement. ClientSession keeps its own idle clock.
-      .setTcpNoDelay(true));
+      .setTcpNoDelay(true), tls));
     server.connectHandler(this::accept);
-    return server.listen();
+    return server.listen().onSuccess(shared::listening);
   }
 
   private void accept(NetSocket socket) {
+    CloseNotify.closeOnPeerClose(socket);
     if (sessions.paused()) {
       refuse(socket, ErrorCode.UNAVAILABLE, "this server is draining and accepts no new connections");
       return;

@@ -47,8 +47,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>Arguments: {@code --txgate host:port --db mysql://... --admin host:port --connections
  * 1,32,256,1000,10000 --seconds 10 --pool 16 --workloads point,transfer --warmup 15
- * [--server-pid PID] [--report docs/BENCHMARKS.md]}. The warm-up runs unmeasured load first, so
- * that both JVMs' just-in-time compilers are done before anything is measured.
+ * [--server-pid PID] [--report docs/BENCHMARKS.md] [--tls-ca ca.pem]}. The warm-up runs unmeasured
+ * load first, so that both JVMs' just-in-time compilers are done before anything is measured.
+ * {@code --tls-ca} connects to txgate over TLS, trusting that CA and checking the host name, to
+ * measure what TLS on the protocol port costs.
  */
 public final class Bench {
 
@@ -96,8 +98,13 @@ public final class Bench {
     int poolSize = Integer.parseInt(a.getOrDefault("pool", "16"));
     int warmup = Integer.parseInt(a.getOrDefault("warmup", "15"));
     String pid = a.get("server-pid");
-    // TLS towards txgate (a PEM CA file) and a client credential (NAME:TOKEN), to measure their cost.
-    tlsCa = a.get("tls-ca");
+    NetClientOptions clientOptions = new NetClientOptions().setTcpNoDelay(true).setConnectTimeout(30_000);
+    if (a.get("tls-ca") != null) {
+      clientOptions.setSsl(true).setHostnameVerificationAlgorithm("HTTPS")
+        .setTrustOptions(new PemTrustOptions().addCertPath(a.get("tls-ca")));
+    }
+    // A client credential (NAME:TOKEN) from the environment, never the command line: each load
+    // connection authenticates with it first, to measure what authentication costs.
     String token = System.getenv("BENCH_TOKEN");
     if (token != null && !token.isEmpty()) {
       String[] nameToken = token.split(":", 2);
@@ -119,7 +126,7 @@ public final class Bench {
       System.out.printf("workloads=%s seconds=%d pool=%d warmup=%ds%n", workloads, seconds, poolSize, warmup);
       if (warmup > 0) {
         for (Workload w : workloads) {
-          runTxgate(vertx, host, port, 32, warmup, w, () -> -1);
+          runTxgate(vertx, clientOptions, host, port, 32, warmup, w, () -> -1);
           if (db != null) {
             runDirect(vertx, db, Math.min(32, poolSize), 32, Math.max(1, warmup / 3), w);
           }
@@ -129,7 +136,7 @@ public final class Bench {
         "req/s", "p50ms", "p90ms", "p99ms", "maxms", "rssMB", "heapMB", "errors");
       for (Workload w : workloads) {
         for (int n : counts) {
-          Result viaTxgate = runTxgate(vertx, host, port, n, seconds, w, () -> rssKb(pid));
+          Result viaTxgate = runTxgate(vertx, clientOptions, host, port, n, seconds, w, () -> rssKb(pid));
           Row t = new Row(w.wireName(), "txgate", n, viaTxgate, mb(rssKb(pid)), heapMb(admin));
           print(t);
           rows.add(t);
@@ -249,16 +256,11 @@ public final class Bench {
     }
   }
 
-  private static String tlsCa;
   private static JsonObject hello;
 
-  private static Result runTxgate(Vertx vertx, String host, int port, int n, int seconds, Workload w,
-                                  java.util.function.LongSupplier rss) throws Exception {
-    NetClientOptions options = new NetClientOptions().setTcpNoDelay(true).setConnectTimeout(30_000);
-    if (tlsCa != null) {
-      options.setSsl(true).setTrustOptions(new PemTrustOptions().addCertPath(tlsCa));
-    }
-    NetClient client = vertx.createNetClient(options);
+  private static Result runTxgate(Vertx vertx, NetClientOptions clientOptions, String host, int port, int n,
+                                  int seconds, Workload w, java.util.function.LongSupplier rss) throws Exception {
+    NetClient client = vertx.createNetClient(clientOptions);
     List<NetSocket> sockets = new ArrayList<>();
     List<Recorder> recorders = new ArrayList<>();
     AtomicBoolean running = new AtomicBoolean(false);
@@ -460,7 +462,7 @@ public final class Bench {
     md.append("- Java ").append(System.getProperty("java.version")).append("; database ")
       .append(args.getOrDefault("db-version", "see the command")).append(".\n");
     md.append("- Command: `").append(args.getOrDefault("command", "scripts/bench.sh")).append("`\n");
-    md.append("- Protocol path: TLS ").append(tlsCa != null ? "on" : "off").append(", client authentication ")
+    md.append("- Protocol path: TLS ").append(args.get("tls-ca") != null ? "on" : "off").append(", client authentication ")
       .append(hello != null ? "on (a token, checked once per connection)" : "off").append(".\n");
     md.append("- Each step: ").append(args.getOrDefault("seconds", "10")).append(" s measured after ")
       .append(args.getOrDefault("warmup", "15")).append(" s of unmeasured warm-up per workload at the start.\n\n");

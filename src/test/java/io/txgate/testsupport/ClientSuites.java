@@ -31,9 +31,14 @@ public final class ClientSuites {
    * at the server; asserts it exited 0 and returns everything it printed.
    */
   public static String run(List<String> command, File directory, int port) throws Exception {
+    return run(command, directory, java.util.Map.of("TXGATE_TEST_PORT", Integer.toString(port)));
+  }
+
+  /** As {@link #run(List, File, int)}, with TXGATE_TEST_HOST and the environment variables given. */
+  public static String run(List<String> command, File directory, java.util.Map<String, String> env) throws Exception {
     ProcessBuilder pb = new ProcessBuilder(command).directory(directory).redirectErrorStream(true);
     pb.environment().put("TXGATE_TEST_HOST", "127.0.0.1");
-    pb.environment().put("TXGATE_TEST_PORT", Integer.toString(port));
+    pb.environment().putAll(env);
     Process p = pb.start();
     String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(5, TimeUnit.MINUTES)).isTrue();

@@ -31,13 +31,15 @@ public final class TestServer implements AutoCloseable {
   private final TxgateConfig config;
   private final int port;
   private final int adminPort;
+  private final boolean adminTls;
 
-  private TestServer(Vertx vertx, Txgate txgate, TxgateConfig config, int port, int adminPort) {
+  private TestServer(Vertx vertx, Txgate txgate, TxgateConfig config, int port, int adminPort, boolean adminTls) {
     this.vertx = vertx;
     this.txgate = txgate;
     this.config = config;
     this.port = port;
     this.adminPort = adminPort;
+    this.adminTls = adminTls;
   }
 
   /** The configuration the server runs with. */
@@ -45,9 +47,9 @@ public final class TestServer implements AutoCloseable {
     return config;
   }
 
-  /** The admin console's base URL, e.g. {@code http://127.0.0.1:41234}. */
+  /** The admin console's base URL, e.g. {@code http://127.0.0.1:41234} ({@code https} with admin.tls). */
   public String adminUrl() {
-    return "http://127.0.0.1:" + adminPort;
+    return (adminTls ? "https" : "http") + "://127.0.0.1:" + adminPort;
   }
 
   /** Starts a server; {@code overrides} maps TXGATE_* names to values. */
@@ -71,7 +73,8 @@ public final class TestServer implements AutoCloseable {
       await(vertx.close());
       throw e;
     }
-    return new TestServer(vertx, txgate, config, config.protocol().port(), config.admin().port());
+    return new TestServer(vertx, txgate, config, config.protocol().port(), config.admin().port(),
+      config.admin().tls().enabled());
   }
 
   public static TestServer start() {

@@ -20,7 +20,12 @@ public final class WireClient implements AutoCloseable {
   private final InputStream in;
 
   public WireClient(int port) throws IOException {
-    socket = new Socket("127.0.0.1", port);
+    this(new Socket("127.0.0.1", port));
+  }
+
+  /** Over a socket already connected, such as a TLS socket. */
+  public WireClient(Socket connected) throws IOException {
+    socket = connected;
     socket.setSoTimeout(60_000);
     socket.setTcpNoDelay(true);
     out = socket.getOutputStream();

@@ -7,6 +7,7 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -19,6 +20,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
 
 /**
  * A txgate client on one TCP connection, for any number of threads: requests are pipelined (sent
@@ -60,6 +64,12 @@ public final class TxgateClient implements AutoCloseable {
     private int connectTimeoutMs = 10_000;
     private long requestTimeoutMs = 60_000;
     private boolean reconnect = true;
+    private boolean tls;
+    private Path tlsCaFile;
+    private Path tlsCertFile;
+    private Path tlsKeyFile;
+    private SSLContext sslContext;
+    private volatile SSLContext builtContext;
 
     public Options setHost(String host) {
       this.host = Objects.requireNonNull(host);
@@ -114,6 +124,55 @@ public final class TxgateClient implements AutoCloseable {
     public Options setReconnect(boolean reconnect) {
       this.reconnect = reconnect;
       return this;
+    }
+
+    /**
+     * Whether to speak TLS (default false). The server's certificate must be trusted (by the JVM's
+     * default store, or {@link #setTlsCaFile}) and name the host connected to (its subjectAltName):
+     * the host name is always checked.
+     */
+    public Options setTls(boolean tls) {
+      this.tls = tls;
+      return this;
+    }
+
+    /** A PEM file of the authorities to trust instead of the JVM's default ones; turns TLS on. */
+    public Options setTlsCaFile(Path caFile) {
+      this.tlsCaFile = caFile;
+      this.tls = true;
+      return this;
+    }
+
+    /**
+     * The client certificate (PEM, the chain's first certificate being the client's) and its
+     * unencrypted PKCS#8 PEM key, for a server that asks for one; turns TLS on.
+     */
+    public Options setTlsClientCert(Path certFile, Path keyFile) {
+      this.tlsCertFile = Objects.requireNonNull(certFile);
+      this.tlsKeyFile = Objects.requireNonNull(keyFile);
+      this.tls = true;
+      return this;
+    }
+
+    /** A ready TLS context (key stores, PKCS#12, ...) used instead of the files above; turns TLS on. */
+    public Options setSslContext(SSLContext context) {
+      this.sslContext = context;
+      this.tls = true;
+      return this;
+    }
+
+    /** The TLS context to connect with, or null for plaintext; the files are read once. */
+    SSLContext tlsContext() {
+      if (!tls) {
+        return null;
+      }
+      if (sslContext != null) {
+        return sslContext;
+      }
+      if (builtContext == null) {
+        builtContext = TlsContexts.create(tlsCaFile, tlsCertFile, tlsKeyFile);
+      }
+      return builtContext;
     }
 
     public String host() {
@@ -330,6 +389,10 @@ public final class TxgateClient implements AutoCloseable {
       throw new ConnectionException("cannot connect to " + options.host + ":" + options.port + ": " + e.getMessage(),
         Committed.NO, e);
     }
+    SSLContext tls = options.tlsContext();
+    if (tls != null) {
+      socket = handshake(socket, tls);
+    }
     Connection c;
     try {
       c = new Connection(socket);
@@ -356,6 +419,27 @@ public final class TxgateClient implements AutoCloseable {
       throw e;
     }
     return c;
+  }
+
+  /**
+   * TLS over the connected socket; the server's certificate must name {@code options.host}
+   * (RFC 2818 rules, as HTTPS checks them).
+   */
+  private Socket handshake(Socket plain, SSLContext context) {
+    try {
+      SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket(plain, options.host, options.port, true);
+      SSLParameters params = socket.getSSLParameters();
+      params.setEndpointIdentificationAlgorithm("HTTPS");
+      socket.setSSLParameters(params);
+      plain.setSoTimeout(options.connectTimeoutMs);
+      socket.startHandshake();
+      plain.setSoTimeout(0);
+      return socket;
+    } catch (IOException e) {
+      closeQuietly(plain);
+      throw new ConnectionException("TLS handshake with " + options.host + ":" + options.port + " failed: "
+        + e.getMessage(), Committed.NO, e);
+    }
   }
 
   private static void closeQuietly(Socket s) {

@@ -1,0 +1,59 @@
+package io.txgate.tls;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.txgate.config.ConfigException;
+import io.txgate.config.Keys;
+import io.txgate.testsupport.TestCertificates;
+import io.txgate.testsupport.TestServer;
+import io.txgate.testsupport.WireClient;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Txgate.reloadTls(): the protocol port's certificate files are read again and serve new
+ * handshakes, while connections already open keep working; files that fail the checks change
+ * nothing.
+ */
+class CertificateReloadTest {
+
+  @Test
+  void aReloadServesTheNewCertificateToNewConnectionsAndKeepsOpenOnes(@TempDir Path dir) throws Exception {
+    TestCertificates first = TestCertificates.authority(dir.resolve("first"), "first-ca");
+    TestCertificates second = TestCertificates.authority(dir.resolve("second"), "second-ca");
+    TestCertificates.Pair oldCert = first.issue("server", "IP:127.0.0.1");
+    TestCertificates.Pair newCert = second.issue("server", "IP:127.0.0.1");
+    Path cert = dir.resolve("server.pem");
+    Path key = dir.resolve("server.key");
+    Files.copy(oldCert.cert(), cert);
+    Files.copy(oldCert.key(), key);
+    try (TestServer server = TestServer.start(new JsonObject()
+        .put(Keys.PROTOCOL_TLS_CERT_FILE.env(), cert.toString())
+        .put(Keys.PROTOCOL_TLS_KEY_FILE.env(), key.toString()));
+         WireClient before = ProtocolTlsTest.connect(server.port(), TestCertificates.sslContext(first.caCert(), null))) {
+      assertThat(before.call(ProtocolTlsTest.ping()).getBoolean("ok")).isTrue();
+
+      // A key that is not the certificate's: refused, and the port keeps serving the old pair.
+      Files.copy(newCert.cert(), cert, StandardCopyOption.REPLACE_EXISTING);
+      assertThatThrownBy(() -> TestServer.await(server.txgate().reloadTls()))
+        .hasRootCauseInstanceOf(ConfigException.class).hasMessageContaining("protocol.tls.keyFile");
+      try (WireClient c = ProtocolTlsTest.connect(server.port(), TestCertificates.sslContext(first.caCert(), null))) {
+        assertThat(c.call(ProtocolTlsTest.ping()).getBoolean("ok")).isTrue();
+      }
+
+      Files.copy(newCert.key(), key, StandardCopyOption.REPLACE_EXISTING);
+      TestServer.await(server.txgate().reloadTls());
+      try (WireClient c = ProtocolTlsTest.connect(server.port(), TestCertificates.sslContext(second.caCert(), null))) {
+        assertThat(c.call(ProtocolTlsTest.ping()).getBoolean("ok")).isTrue();
+      }
+      assertThat(ProtocolTlsTest.refused(server.port(), TestCertificates.sslContext(first.caCert(), null)))
+        .as("a client that trusts only the old CA").isTrue();
+      assertThat(before.call(ProtocolTlsTest.ping()).getBoolean("ok")).as("the connection open before").isTrue();
+    }
+  }
+}
