@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 
@@ -31,9 +32,15 @@ public final class ClientSuites {
    * at the server; asserts it exited 0 and returns everything it printed.
    */
   public static String run(List<String> command, File directory, int port) throws Exception {
+    return run(command, directory, port, Map.of());
+  }
+
+  /** As {@link #run(List, File, int)}, with more environment variables for the process. */
+  public static String run(List<String> command, File directory, int port, Map<String, String> env) throws Exception {
     ProcessBuilder pb = new ProcessBuilder(command).directory(directory).redirectErrorStream(true);
     pb.environment().put("TXGATE_TEST_HOST", "127.0.0.1");
     pb.environment().put("TXGATE_TEST_PORT", Integer.toString(port));
+    pb.environment().putAll(env);
     Process p = pb.start();
     String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(5, TimeUnit.MINUTES)).isTrue();
