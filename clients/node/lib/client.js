@@ -99,6 +99,7 @@ class Client extends EventEmitter {
     this.server = undefined;
     this.session = undefined;
     this.limits = undefined;
+    this.identity = undefined;
     socket.setNoDelay(true);
     socket.on('data', (chunk) => this._onData(chunk));
     socket.on('error', (err) => this._fail(`connection failed: ${err.message}`, err));
@@ -115,13 +116,20 @@ class Client extends EventEmitter {
     return this._queue.length;
   }
 
-  async hello(clientName) {
+  /**
+   * Sends hello. `credentials` ({ token } or { jwt }) authenticates the connection on a server
+   * with clients configured; `identity` is then the configured client it authenticated as.
+   */
+  async hello(clientName, credentials = {}) {
     const body = { op: 'hello', protocol: 1 };
     if (clientName !== undefined) body.client = clientName;
+    if (credentials.token !== undefined) body.token = credentials.token;
+    if (credentials.jwt !== undefined) body.jwt = credentials.jwt;
     const r = await this._request(body, (x) => x);
     this.server = r.server;
     this.session = r.session;
     this.limits = r.limits;
+    this.identity = r.identity;
     return r;
   }
 
@@ -276,11 +284,29 @@ class Client extends EventEmitter {
   }
 }
 
+/** The token or JWT of connect's options, checked; never kept on a Client, which may be logged. */
+function credentialsOf(options) {
+  const credentials = {};
+  for (const kind of ['token', 'jwt']) {
+    const v = options[kind];
+    if (v === undefined || v === null) continue;
+    if (typeof v !== 'string' || v === '') throw new TypeError(`${kind} must be a non-empty string`);
+    credentials[kind] = v;
+  }
+  return credentials;
+}
+
 /**
  * Connects to txgate and (unless `hello: false`) sends `hello`, which fills in `server`,
- * `session` and `limits`.
+ * `session`, `limits` and, with a `token` or `jwt`, `identity`.
  */
 function connect(options = {}) {
+  let credentials;
+  try {
+    credentials = credentialsOf(options);
+  } catch (e) {
+    return Promise.reject(e);
+  }
   const host = options.host ?? DEFAULT_HOST;
   const port = options.port ?? DEFAULT_PORT;
   const connectTimeoutMs = options.connectTimeoutMs ?? 10000;
@@ -308,7 +334,7 @@ function connect(options = {}) {
   }).then(async (client) => {
     if (options.hello !== false) {
       try {
-        await client.hello(options.clientName);
+        await client.hello(options.clientName, credentials);
       } catch (e) {
         await client.close();
         throw e;

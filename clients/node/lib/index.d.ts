@@ -70,6 +70,8 @@ export interface HelloResult {
   session: string;
   protocol: number;
   limits: Limits;
+  /** The configured client the connection authenticated as; absent on a server without clients. */
+  identity?: string;
 }
 
 export interface OperationParam {
@@ -122,8 +124,12 @@ export interface ConnectOptions {
    * server's certificate must name `host`.
    */
   tls?: boolean | TlsConnectionOptions;
-  /** Shown to operators (hello's `client`). */
+  /** Shown to operators (hello's `client`); with a token, the configured client's name. */
   clientName?: string;
+  /** The secret token of the configured client named by clientName, on a server with clients configured. */
+  token?: string;
+  /** A JWT whose `sub` names the client, on a server with clients configured. */
+  jwt?: string;
   /** false: do not send hello on connect. Default true. */
   hello?: boolean;
   /** Default 10000. */
@@ -158,7 +164,9 @@ export class Client extends EventEmitter implements Queryable {
   server?: string;
   session?: string;
   limits?: Limits;
-  hello(clientName?: string): Promise<HelloResult>;
+  /** The configured client this connection authenticated as; undefined on a server without clients. */
+  identity?: string;
+  hello(clientName?: string, credentials?: { token?: string; jwt?: string }): Promise<HelloResult>;
   ping(options?: CallOptions): Promise<true>;
   execute(sql: string, params?: Param[], options?: ExecuteOptions): Promise<Result>;
   batch(steps: Step[], options?: TxOptions): Promise<BatchResult>;

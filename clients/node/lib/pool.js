@@ -13,7 +13,9 @@ class Pool {
     const { size = 4, ...connectOptions } = options;
     if (!Number.isInteger(size) || size < 1) throw new TypeError('size must be an integer >= 1');
     this.size = size;
-    this._options = connectOptions;
+    // A closure rather than a property: the options may hold a token or JWT, and a pool printed
+    // with console.log or util.inspect must not show it. Every new connection authenticates.
+    this._connect = () => connect(connectOptions);
     this._slots = new Array(size).fill(null);
     this._closed = false;
   }
@@ -44,7 +46,7 @@ class Pool {
 
   _open(i) {
     const slot = { client: null, connecting: null, waiting: 1 };
-    slot.connecting = connect(this._options).then((client) => {
+    slot.connecting = this._connect().then((client) => {
       slot.client = client;
       if (this._closed) client.close();
       return client;

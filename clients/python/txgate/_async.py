@@ -6,7 +6,7 @@ import socket
 from typing import Any, Deque, Iterable, List, Mapping, Optional, Sequence, Tuple
 
 from ._client import (BatchResult, Json, Result, Step, _answers, _backoff, _batch_request, _call_request,
-                      _execute_request, _frame, _hello_request, _may_resend, _prepare_resends)
+                      _Credentials, _execute_request, _frame, _may_resend, _prepare_resends)
 from ._tls import TlsOption, ssl_context
 from ._errors import ConnectionLostError, TxgateError, connection_lost, from_response
 
@@ -88,12 +88,14 @@ class AsyncClient:
 
     A call that gets no answer within ``timeout`` seconds gives the connection up: it and every
     call waiting on that connection fail with ConnectionLostError. The next call opens a new one.
+
+    ``token`` and ``jwt`` authenticate every connection the client opens, as for Client.
     """
 
     def __init__(self, host: str = "127.0.0.1", port: int = 7400, client_name: Optional[str] = None,
                  timeout: Optional[float] = 60.0, connect_timeout: Optional[float] = 10.0, *,
                  tls: TlsOption = None, ca_file: Optional[str] = None, cert_file: Optional[str] = None,
-                 key_file: Optional[str] = None) -> None:
+                 key_file: Optional[str] = None, token: Optional[str] = None, jwt: Optional[str] = None) -> None:
         """Use ``await AsyncClient.connect(...)``, which also opens the connection."""
         self.host = host
         self.port = port
@@ -101,21 +103,24 @@ class AsyncClient:
         self.timeout = timeout
         self.connect_timeout = connect_timeout
         self._ssl = ssl_context(tls, ca_file, cert_file, key_file)
+        self._credentials = _Credentials(token, jwt)
         self._conn: Optional[_Connection] = None
         self._opening: Optional[asyncio.Lock] = None
         self._closed = False
         self.session: Optional[str] = None
         self.server: Optional[str] = None
         self.limits: Mapping[str, int] = {}
+        self.identity: Optional[str] = None
 
     @classmethod
     async def connect(cls, host: str = "127.0.0.1", port: int = 7400, client_name: Optional[str] = None,
                       timeout: Optional[float] = 60.0, connect_timeout: Optional[float] = 10.0, *,
                       tls: TlsOption = None, ca_file: Optional[str] = None, cert_file: Optional[str] = None,
-                      key_file: Optional[str] = None) -> "AsyncClient":
-        """Opens the connection; the TLS arguments are those of Client."""
+                      key_file: Optional[str] = None, token: Optional[str] = None,
+                      jwt: Optional[str] = None) -> "AsyncClient":
+        """Opens the connection; the TLS and credential arguments are those of Client."""
         client = cls(host, port, client_name, timeout, connect_timeout, tls=tls, ca_file=ca_file,
-                     cert_file=cert_file, key_file=key_file)
+                     cert_file=cert_file, key_file=key_file, token=token, jwt=jwt)
         await client._open()
         return client
 
@@ -156,11 +161,12 @@ class AsyncClient:
                 sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             conn = _Connection(reader, writer)
             try:
-                hello = await self._exchange(conn, _hello_request(self.client_name))
+                hello = await self._exchange(conn, self._credentials.hello(self.client_name))
             except BaseException:
                 await conn.close()
                 raise
             self.session, self.server, self.limits = hello["session"], hello["server"], hello["limits"]
+            self.identity = hello.get("identity")
             self._conn = conn
             return conn
 

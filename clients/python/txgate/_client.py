@@ -187,11 +187,37 @@ def _call_request(name: str, args: Optional[Mapping[str, Any]], request_key: Opt
     return _options(request, None, None, request_key, max_attempts, timeout_ms)
 
 
-def _hello_request(client_name: Optional[str]) -> Json:
+def _hello_request(client_name: Optional[str], token: Optional[str] = None, jwt: Optional[str] = None) -> Json:
     hello: Json = {"op": "hello", "protocol": PROTOCOL_VERSION}
     if client_name:
         hello["client"] = client_name
+    if token is not None:
+        hello["token"] = token
+    if jwt is not None:
+        hello["jwt"] = jwt
     return hello
+
+
+class _Credentials:
+    """The secret a client authenticates with. Kept apart from the client's public attributes, and
+    shown by repr() as its kind only, so that printing or logging a client never shows it."""
+
+    __slots__ = ("_token", "_jwt")
+
+    def __init__(self, token: Optional[str], jwt: Optional[str]) -> None:
+        if token is not None and not isinstance(token, str):
+            raise TypeError("token must be a string")
+        if jwt is not None and not isinstance(jwt, str):
+            raise TypeError("jwt must be a string")
+        self._token = token
+        self._jwt = jwt
+
+    def hello(self, client_name: Optional[str]) -> Json:
+        return _hello_request(client_name, self._token, self._jwt)
+
+    def __repr__(self) -> str:
+        kinds = [k for k, v in (("token", self._token), ("jwt", self._jwt)) if v is not None]
+        return f"<credentials: {', '.join(kinds) or 'none'}>"
 
 
 def _frame(request: Mapping[str, Any], request_id: int) -> bytes:
@@ -243,18 +269,25 @@ class Client:
     A call that gets no answer within ``timeout`` seconds, or whose connection breaks, raises
     ConnectionLostError and closes the connection; the next call opens a new one. close() is
     idempotent and never raises.
+
+    On a server with clients configured, pass ``token`` (with ``client_name`` the configured
+    client's name) or ``jwt`` (its ``sub`` names the client): every connection the client opens,
+    reconnections too, authenticates with it in its hello. A refused credential raises
+    RequestError with code UNAUTHENTICATED. ``identity`` is the client the server authenticated
+    the connection as (None on a server without clients).
     """
 
     def __init__(self, host: str = "127.0.0.1", port: int = 7400, client_name: Optional[str] = None,
                  timeout: Optional[float] = 60.0, connect_timeout: Optional[float] = 10.0, *,
                  tls: TlsOption = None, ca_file: Optional[str] = None, cert_file: Optional[str] = None,
-                 key_file: Optional[str] = None) -> None:
+                 key_file: Optional[str] = None, token: Optional[str] = None, jwt: Optional[str] = None) -> None:
         self.host = host
         self.port = port
         self.client_name = client_name
         self.timeout = timeout
         self.connect_timeout = connect_timeout
         self._ssl = ssl_context(tls, ca_file, cert_file, key_file)
+        self._credentials = _Credentials(token, jwt)
         self._sock: Optional[socket.socket] = None
         self._file: Optional[Any] = None
         self._closed = False
@@ -262,6 +295,7 @@ class Client:
         self.session: Optional[str] = None
         self.server: Optional[str] = None
         self.limits: Dict[str, int] = {}
+        self.identity: Optional[str] = None
         self._connect()
 
     def __enter__(self) -> "Client":
@@ -288,13 +322,14 @@ class Client:
         self._sock = sock
         self._file = sock.makefile("rwb")
         try:
-            result = self._exchange(_hello_request(self.client_name))
+            result = self._exchange(self._credentials.hello(self.client_name))
         except BaseException:
             self._drop()
             raise
         self.session = result["session"]
         self.server = result["server"]
         self.limits = result["limits"]
+        self.identity = result.get("identity")
 
     def _drop(self) -> None:
         """Closes the connection, whatever state it is in, without raising."""

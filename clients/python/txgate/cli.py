@@ -6,6 +6,13 @@
   txgate-cli --call transfer from=1 to=2 amount=10.00
   txgate-cli --operations
   echo "UPDATE accounts SET version = 0;" | txgate-cli
+  TXGATE_TOKEN=... txgate-cli --client billing -e "SELECT 1"
+  txgate-cli --client billing --token-file /etc/txgate/billing.token -e "SELECT 1"
+  txgate-cli --jwt-file reports.jwt --operations
+
+A token or JWT is never taken on the command line, where `ps` would show it: the token comes from
+$TXGATE_TOKEN, another variable named by --token-env, or a file named by --token-file; a JWT from
+a file named by --jwt-file.
 
 Statements read from a pipe or file stop at the first one that fails.
 
@@ -19,7 +26,7 @@ import decimal
 import json
 import os
 import sys
-from typing import Any, Dict, Iterable, List, Optional, Sequence, TextIO, Union
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, TextIO, Union
 
 from . import __version__
 from ._client import BatchResult, Client, Result
@@ -112,6 +119,44 @@ def error(e: TxgateError) -> None:
         extra.append(f"committed: {e.committed}")
     sys.stderr.write(f"ERROR {e.code}: {e.message}" + (f" ({', '.join(extra)})" if extra else "")
                      + (" [retryable]" if e.retryable else "") + "\n")
+
+
+class CredentialError(Exception):
+    """A credential option that names a variable or file that cannot be read. The message names the
+    variable or file, never its content."""
+
+
+def _read_secret(path: str, what: str) -> str:
+    try:
+        with open(path, encoding="utf-8") as f:
+            secret = f.read().strip()
+    except OSError as e:
+        raise CredentialError(f"cannot read the {what} file {path}: {e.strerror}") from None
+    except UnicodeDecodeError:
+        raise CredentialError(f"the {what} file {path} is not UTF-8 text") from None
+    if not secret:
+        raise CredentialError(f"the {what} file {path} is empty")
+    return secret
+
+
+def credentials(a: argparse.Namespace, env: Mapping[str, str]) -> Dict[str, str]:
+    """The token or jwt keyword argument for Client, from the options and the environment:
+    --token-file, else --token-env, else $TXGATE_TOKEN; --jwt-file. A token and a JWT together are
+    refused, since hello carries one of them."""
+    token: Optional[str] = None
+    if a.token_file:
+        token = _read_secret(a.token_file, "token")
+    elif a.token_env:
+        token = env.get(a.token_env)
+        if not token:
+            raise CredentialError(f"the variable {a.token_env} named by --token-env is not set or empty")
+    elif env.get("TXGATE_TOKEN") and not a.jwt_file:
+        token = env["TXGATE_TOKEN"]
+    if a.jwt_file:
+        if token is not None:
+            raise CredentialError("give a token or a JWT, not both")
+        return {"jwt": _read_secret(a.jwt_file, "JWT")}
+    return {"token": token} if token is not None else {}
 
 
 def history_file() -> Optional[str]:
@@ -220,6 +265,15 @@ def build_parser() -> argparse.ArgumentParser:
     what.add_argument("--call", nargs="+", metavar=("NAME", "KEY=VALUE"),
                       help="call a named operation; a VALUE that is JSON is taken as such, else as a string")
     what.add_argument("--operations", action="store_true", help="list the named operations")
+    parser.add_argument("--client", default=None,
+                        help="the client name sent in hello: with a token, the configured client's name "
+                             "(default: $TXGATE_CLIENT, else txgate-cli)")
+    secret = parser.add_mutually_exclusive_group()
+    secret.add_argument("--token-env", metavar="NAME",
+                        help="authenticate with the token in environment variable NAME "
+                             "(default: $TXGATE_TOKEN when set)")
+    secret.add_argument("--token-file", metavar="FILE", help="authenticate with the token in FILE")
+    parser.add_argument("--jwt-file", metavar="FILE", help="authenticate with the JWT in FILE")
     parser.add_argument("--json", action="store_true", help="print results as JSON")
     parser.add_argument("--request-key", help="make the request exactly-once")
     parser.add_argument("--timeout-ms", type=int, help="the request's deadline on the server (timeoutMs)")
@@ -253,11 +307,20 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     if a.key and not a.cert:
         parser.error("--key needs --cert")
     try:
-        client = Client(a.host, port, client_name="txgate-cli", tls=a.tls, ca_file=a.ca, cert_file=a.cert,
-                        key_file=a.key)
-    except TxgateError as e:
+        secret = credentials(a, os.environ)
+    except CredentialError as e:
+        parser.error(str(e))
+    client_name = a.client or os.environ.get("TXGATE_CLIENT") or "txgate-cli"
+    try:
+        client = Client(a.host, port, client_name=client_name, tls=a.tls, ca_file=a.ca, cert_file=a.cert,
+                        key_file=a.key, **secret)
+    except ConnectionLostError as e:
         sys.stderr.write(f"txgate-cli: {e.message}\n")
         return EXIT_USAGE
+    except TxgateError as e:
+        # Refused by the server, an UNAUTHENTICATED credential most often: an error answer, as for a statement.
+        error(e)
+        return EXIT_ERROR
     except (OSError, ValueError) as e:
         # An unreadable or invalid --ca, --cert or --key file: nothing was sent.
         sys.stderr.write(f"txgate-cli: cannot set up TLS: {e}\n")

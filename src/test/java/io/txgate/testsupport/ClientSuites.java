@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 
@@ -31,11 +32,18 @@ public final class ClientSuites {
    * at the server; asserts it exited 0 and returns everything it printed.
    */
   public static String run(List<String> command, File directory, int port) throws Exception {
-    return run(command, directory, java.util.Map.of("TXGATE_TEST_PORT", Integer.toString(port)));
+    return run(command, directory, port, Map.of());
   }
 
-  /** As {@link #run(List, File, int)}, with TXGATE_TEST_HOST and the environment variables given. */
-  public static String run(List<String> command, File directory, java.util.Map<String, String> env) throws Exception {
+  /** As {@link #run(List, File, int)}, with more environment variables for the process. */
+  public static String run(List<String> command, File directory, int port, Map<String, String> env) throws Exception {
+    Map<String, String> all = new java.util.HashMap<>(env);
+    all.put("TXGATE_TEST_PORT", Integer.toString(port));
+    return run(command, directory, all);
+  }
+
+  /** With TXGATE_TEST_HOST and the environment variables given (the port among them, under its own name). */
+  public static String run(List<String> command, File directory, Map<String, String> env) throws Exception {
     ProcessBuilder pb = new ProcessBuilder(command).directory(directory).redirectErrorStream(true);
     pb.environment().put("TXGATE_TEST_HOST", "127.0.0.1");
     pb.environment().putAll(env);
