@@ -30,16 +30,7 @@ public final class Sessions {
    * {@code limit} are taken (0: no limit). A session that got one gives it back when it is removed.
    */
   boolean admit(String address, int limit) {
-    boolean[] admitted = {false};
-    perAddress.compute(address, (k, n) -> {
-      int count = n == null ? 0 : n;
-      if (limit > 0 && count >= limit) {
-        return n;
-      }
-      admitted[0] = true;
-      return count + 1;
-    });
-    return admitted[0];
+    return takeSlot(perAddress, address, limit);
   }
 
   /**
@@ -47,8 +38,13 @@ public final class Sessions {
    * atomically across event loops; the session gives it back when it is removed.
    */
   boolean admitClient(String client, int limit) {
+    return takeSlot(perClient, client, limit);
+  }
+
+  /** One slot of {@code key}'s {@code limit} (0: none), counted in {@code counts}; false when all are taken. */
+  private static boolean takeSlot(java.util.concurrent.ConcurrentMap<String, Integer> counts, String key, int limit) {
     boolean[] admitted = {false};
-    perClient.compute(client, (k, n) -> {
+    counts.compute(key, (k, n) -> {
       int count = n == null ? 0 : n;
       if (limit > 0 && count >= limit) {
         return n;
