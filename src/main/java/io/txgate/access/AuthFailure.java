@@ -10,7 +10,7 @@ public final class AuthFailure extends RuntimeException {
   public enum Reason {
     /** The first request was not a {@code hello}. */
     NOT_HELLO,
-    /** A {@code hello} without {@code token} or {@code jwt}, or with both. */
+    /** A {@code hello} with both {@code token} and {@code jwt}, or with neither and no client certificate. */
     NO_CREDENTIAL,
     /** No configured client has that name and that kind of credential. */
     UNKNOWN_CLIENT,

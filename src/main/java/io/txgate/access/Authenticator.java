@@ -22,6 +22,9 @@ import org.slf4j.LoggerFactory;
  *       far too long for an event loop.
  *   <li>A JWT is verified with {@code protocol.jwtKey} (signature, algorithm, {@code exp} and
  *       {@code nbf}); its {@code sub} claim names the client.
+ *   <li>A {@code hello} with neither, on a connection whose TLS handshake verified a client
+ *       certificate, is that certificate's: its subject CN names a {@code certificate} client. The
+ *       handshake already checked it against {@code protocol.tls.caFile}; nothing is left to verify.
  * </ul>
  *
  * <p>Every failure is counted in {@code txgate_auth_failures_total{reason}} and logged with the
@@ -34,6 +37,9 @@ public final class Authenticator {
   private static final Logger LOG = LoggerFactory.getLogger(Authenticator.class);
   /** The answer for a wrong name or credential: the same either way, so it tells a guesser nothing. */
   private static final String FAILED = "authentication failed: unknown client or wrong credential";
+
+  /** Control characters in a certificate's CN would forge log lines. */
+  private static final java.util.regex.Pattern CONTROL = java.util.regex.Pattern.compile("\\p{Cntrl}");
 
   private final Vertx vertx;
   private final Map<String, Client> clients = new LinkedHashMap<>();
@@ -66,11 +72,35 @@ public final class Authenticator {
    * @param address the remote IP address
    */
   public Future<Client> authenticate(String claimed, String token, String jwtText, String address) {
+    return authenticate(claimed, token, jwtText, address, null);
+  }
+
+  /**
+   * Authenticates one {@code hello}, by the connection's client certificate when the hello carries
+   * no token or JWT. Fails with an {@link AuthFailure} that is already counted and logged.
+   *
+   * @param claimed the {@code client} field of the hello (required with a token), or null
+   * @param token the token, or null
+   * @param jwtText the JWT, or null
+   * @param address the remote IP address
+   * @param certificateName the subject CN of the client certificate the TLS handshake verified, or null
+   */
+  public Future<Client> authenticate(String claimed, String token, String jwtText, String address,
+                                     String certificateName) {
     long now = System.currentTimeMillis();
     long blockedMs = throttle.blockedFor(address, now);
     if (blockedMs > 0) {
       return fail(new AuthFailure(AuthFailure.Reason.THROTTLED, "too many failed authentications from "
         + address + "; try again in " + Math.max(1, (blockedMs + 999) / 1000) + " s"), address, claimed);
+    }
+    if (token == null && jwtText == null && certificateName != null) {
+      Client c = clients.get(certificateName);
+      if (c == null || !(c.credential() instanceof Client.Certificate)) {
+        AuthFailure f = new AuthFailure(AuthFailure.Reason.UNKNOWN_CLIENT, FAILED);
+        record(f, address, null, certificateName);
+        return Future.failedFuture(f);
+      }
+      return Future.succeededFuture(c);
     }
     if ((token == null) == (jwtText == null)) {
       return fail(new AuthFailure(AuthFailure.Reason.NO_CREDENTIAL,
@@ -114,6 +144,11 @@ public final class Authenticator {
   }
 
   private void record(AuthFailure failure, String address, String claimed) {
+    record(failure, address, claimed, null);
+  }
+
+  /** {@code certificateName}, when not null, is logged: a CA-signed subject is not a secret. */
+  private void record(AuthFailure failure, String address, String claimed, String certificateName) {
     if (failure.reason() != AuthFailure.Reason.THROTTLED) {
       throttle.failed(address, System.currentTimeMillis());
     }
@@ -121,6 +156,9 @@ public final class Authenticator {
     // Only a configured name is logged: what a client claims may be anything, its token pasted
     // into the wrong field included.
     String name = claimed == null ? "-" : clients.containsKey(claimed) ? claimed : "(not a configured client)";
+    if (certificateName != null) {
+      name = "by certificate, CN=" + CONTROL.matcher(certificateName).replaceAll("?");
+    }
     if (failure.reason() == AuthFailure.Reason.THROTTLED) {
       LOG.debug("authentication refused from {} (client {}): {}", address, name, failure.reason().label());
     } else {

@@ -7,8 +7,7 @@ package io.txgate.access;
 public record Client(String name, Credential credential, Permissions permissions) {
 
   /**
-   * How a client proves its name. Each kind is one record, so that another (a TLS client
-   * certificate whose subject names the client, once the protocol port speaks TLS) is one more.
+   * How a client proves its name. Each kind is one record, so that a new kind is one more.
    */
   public sealed interface Credential {
     /** The kind as the configuration and the log name it. */
@@ -37,6 +36,17 @@ public record Client(String name, Credential credential, Permissions permissions
     @Override
     public String kind() {
       return "jwt";
+    }
+  }
+
+  /**
+   * A TLS client certificate, verified in the handshake against {@code protocol.tls.caFile}, whose
+   * subject CN is the client's name. Nothing secret is kept: the CA's signature is the proof.
+   */
+  public record Certificate() implements Credential {
+    @Override
+    public String kind() {
+      return "certificate";
     }
   }
 }

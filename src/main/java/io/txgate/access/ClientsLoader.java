@@ -34,12 +34,15 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  *     jwt: true
  *     rawSql: true
  *     readOnly: true
+ *   - name: app-1             # the subject CN of its client certificate
+ *     certificate: true
+ *     operations: [balance]
  * </pre>
  */
 public final class ClientsLoader {
 
   private static final Set<String> FIELDS = Set.of(
-    "name", "tokenHash", "jwt", "rawSql", "operations", "readOnly", "maxConnections", "requestsPerSecond");
+    "name", "tokenHash", "jwt", "certificate", "rawSql", "operations", "readOnly", "maxConnections", "requestsPerSecond");
   private static final String NAME = "[A-Za-z0-9][A-Za-z0-9_.@:-]{0,127}";
 
   private ClientsLoader() {
@@ -53,9 +56,23 @@ public final class ClientsLoader {
    * @param jwtKeySet whether {@code protocol.jwtKey} is set: a {@code jwt} client needs it
    */
   public static List<Client> load(Object inline, String file, boolean jwtKeySet) {
-    List<Client> out = new ArrayList<>(parse(inline, "clients", jwtKeySet));
+    return load(inline, file, jwtKeySet, false);
+  }
+
+  /**
+   * The clients of both sources, the main file's first.
+   *
+   * @param inline the {@code clients} value of the merged configuration, or null
+   * @param file {@code protocol.clientsFile}, or empty for none
+   * @param jwtKeySet whether {@code protocol.jwtKey} is set: a {@code jwt} client needs it
+   * @param certificatesVerified whether the protocol port verifies client certificates
+   *     ({@code protocol.tls.clientAuth} REQUEST or REQUIRED): a {@code certificate} client needs it
+   */
+  public static List<Client> load(Object inline, String file, boolean jwtKeySet, boolean certificatesVerified) {
+    Need need = new Need(jwtKeySet, certificatesVerified);
+    List<Client> out = new ArrayList<>(parse(inline, "clients", need));
     if (file != null && !file.isEmpty()) {
-      out.addAll(parse(readFile(Path.of(file)), file + ": clients", jwtKeySet));
+      out.addAll(parse(readFile(Path.of(file)), file + ": clients", need));
     }
     Set<String> names = new HashSet<>();
     for (Client c : out) {
@@ -98,7 +115,11 @@ public final class ClientsLoader {
     return list;
   }
 
-  private static List<Client> parse(Object node, String at, boolean jwtKeySet) {
+  /** What the rest of the configuration provides that some credential kinds need. */
+  private record Need(boolean jwtKeySet, boolean certificatesVerified) {
+  }
+
+  private static List<Client> parse(Object node, String at, Need need) {
     if (node == null) {
       return List.of();
     }
@@ -117,12 +138,12 @@ public final class ClientsLoader {
       if (!(item instanceof JsonObject entry)) {
         throw new ConfigException(where + ": must be a map with name, a credential and permissions");
       }
-      out.add(client(entry, where, jwtKeySet));
+      out.add(client(entry, where, need));
     }
     return out;
   }
 
-  private static Client client(JsonObject e, String where, boolean jwtKeySet) {
+  private static Client client(JsonObject e, String where, Need need) {
     for (String field : e.fieldNames()) {
       if (!FIELDS.contains(field)) {
         throw new ConfigException(where + ": unknown field '" + field + "'; known: " + new java.util.TreeSet<>(FIELDS));
@@ -135,8 +156,11 @@ public final class ClientsLoader {
     String at = where + " (" + name + ")";
     Object hash = e.getValue("tokenHash");
     Object jwt = e.getValue("jwt");
-    if ((hash == null) == (jwt == null || Boolean.FALSE.equals(jwt))) {
-      throw new ConfigException(at + ": needs exactly one credential: tokenHash or jwt: true");
+    Object certificate = e.getValue("certificate");
+    int kinds = (hash == null ? 0 : 1) + (jwt == null || Boolean.FALSE.equals(jwt) ? 0 : 1)
+      + (certificate == null || Boolean.FALSE.equals(certificate) ? 0 : 1);
+    if (kinds != 1) {
+      throw new ConfigException(at + ": needs exactly one credential: tokenHash, jwt: true or certificate: true");
     }
     Client.Credential credential;
     if (hash != null) {
@@ -145,14 +169,25 @@ public final class ClientsLoader {
           + " java -cp target/txgate.jar io.txgate.auth.PasswordHash");
       }
       credential = new Client.TokenHash(h);
-    } else {
+    } else if (jwt != null && !Boolean.FALSE.equals(jwt)) {
       if (!Boolean.TRUE.equals(jwt)) {
         throw new ConfigException(at + ".jwt: must be true or false");
       }
-      if (!jwtKeySet) {
+      if (!need.jwtKeySet()) {
         throw new ConfigException(at + ".jwt: a JWT client needs protocol.jwtKey (TXGATE_PROTOCOL_JWT_KEY)");
       }
       credential = new Client.Jwt();
+    } else {
+      if (!Boolean.TRUE.equals(certificate)) {
+        throw new ConfigException(at + ".certificate: must be true or false");
+      }
+      if (!need.certificatesVerified()) {
+        // Without verification no connection ever has a certificate: the client could never connect.
+        throw new ConfigException(at + ".certificate: a certificate client needs the protocol port to verify"
+          + " client certificates, but protocol.tls.clientAuth (TXGATE_PROTOCOL_TLS_CLIENT_AUTH) is NONE:"
+          + " set REQUEST or REQUIRED, with protocol.tls.caFile");
+      }
+      credential = new Client.Certificate();
     }
     return new Client(name, credential, new Permissions(
       bool(e, "rawSql", at),

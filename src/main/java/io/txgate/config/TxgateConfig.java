@@ -208,7 +208,8 @@ public record TxgateConfig(Db db, Protocol protocol, Tx tx, Admin admin, Embedde
       Keys.EMBEDDED_SCHEMA.string(m));
     Access access = new Access(
       io.txgate.access.ClientsLoader.load(m.getValue("clients"), Keys.PROTOCOL_CLIENTS_FILE.string(m),
-        !Keys.PROTOCOL_JWT_KEY.string(m).isEmpty()),
+        !Keys.PROTOCOL_JWT_KEY.string(m).isEmpty(),
+        protocol.tls().clientAuth() != io.vertx.core.http.ClientAuth.NONE),
       Keys.PROTOCOL_ALLOW_ANONYMOUS.bool(m),
       Keys.PROTOCOL_JWT_ALGORITHM.string(m),
       Keys.PROTOCOL_JWT_KEY.string(m),

@@ -62,7 +62,8 @@ public final class RequestHandler {
   ProtocolException unauthenticated(ClientSession session, Object requestId) {
     session.closeAfterReply();
     AuthFailure f = authenticator.refused(new AuthFailure(AuthFailure.Reason.NOT_HELLO,
-      "authenticate first: this server's first request must be a hello carrying a token or a jwt"),
+      "authenticate first: this server's first request must be a hello carrying a token or a jwt,"
+        + " or a hello on a connection with a verified client certificate"),
       session.remoteHost());
     return ProtocolException.builder(ErrorCode.UNAUTHENTICATED, f.getMessage()).id(requestId).build();
   }
@@ -126,13 +127,15 @@ public final class RequestHandler {
 
   /**
    * The first request of a session on a server with clients configured: a hello with a valid
-   * credential makes the session its client's; anything else closes the connection.
+   * credential, or without one on a connection whose handshake verified a client certificate,
+   * makes the session its client's; anything else closes the connection.
    */
   private Future<JsonObject> authenticate(Request request, ClientSession session) {
-    if (!(request instanceof Request.Hello h) || !h.hasCredential()) {
+    String certificateName = session.tlsSubject();
+    if (!(request instanceof Request.Hello h) || (!h.hasCredential() && certificateName == null)) {
       return Future.failedFuture(unauthenticated(session, request.id()));
     }
-    return authenticator.authenticate(h.client(), h.token(), h.jwt(), session.remoteHost())
+    return authenticator.authenticate(h.client(), h.token(), h.jwt(), session.remoteHost(), certificateName)
       .transform(ar -> {
         if (ar.failed()) {
           session.closeAfterReply();
