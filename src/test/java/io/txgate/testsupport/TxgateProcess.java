@@ -96,6 +96,10 @@ public final class TxgateProcess implements AutoCloseable {
     return port;
   }
 
+  public int adminPort() {
+    return adminPort;
+  }
+
   public synchronized long pid() {
     return process.pid();
   }
