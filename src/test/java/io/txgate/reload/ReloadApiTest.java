@@ -27,8 +27,12 @@ class ReloadApiTest {
   private TestServer server;
 
   private void start(List<String> clients, List<String> ops) throws IOException {
+    start(clients, ops, new JsonObject());
+  }
+
+  private void start(List<String> clients, List<String> ops, JsonObject overrides) throws IOException {
     files = ReloadFiles.create(clients, ops);
-    server = TestServer.startFromFile(files.config, new JsonObject());
+    server = TestServer.startFromFile(files.config, overrides);
   }
 
   @AfterEach
@@ -158,6 +162,7 @@ class ReloadApiTest {
         .contains("client changed: first (permissions)", "client removed: gone");
 
       JsonObject refused = call(first, "one", 2);
+      assertThat(refused.getBoolean("ok")).as(refused.encode()).isFalse();
       assertThat(refused.getJsonObject("error").getString("code")).isEqualTo("FORBIDDEN");
       assertThat(first.call(new JsonObject().put("id", 3).put("op", "ping")).getBoolean("ok")).isTrue();
 
@@ -172,6 +177,19 @@ class ReloadApiTest {
     start(List.of("first"), List.of("one"));
     HttpResponse<String> r = Http.post(server.adminUrl() + "/api/reload");
     assertThat(r.statusCode()).isEqualTo(403);
+  }
+
+  @Test
+  void reloadNeedsTheConsoleCredentials() throws Exception {
+    String token = "console-token-8e2a61-0052";
+    start(List.of("first"), List.of("one"), new JsonObject().put("TXGATE_ADMIN_TOKEN", token));
+    assertThat(Http.post(server.adminUrl() + "/api/reload", ACT).statusCode()).isEqualTo(401);
+    HttpResponse<String> r = Http.post(server.adminUrl() + "/api/reload", AdminVerticle.CSRF_HEADER, "1",
+      "Authorization", "Bearer " + token);
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    JsonArray audit = new JsonArray(Http.get(server.adminUrl() + "/api/audit", "Authorization", "Bearer " + token)
+      .body());
+    assertThat(audit.getJsonObject(audit.size() - 1).getString("who")).isEqualTo("the bearer-token holder");
   }
 
   private static boolean listening(int port) {

@@ -119,6 +119,11 @@ public final class TxgateProcess implements AutoCloseable {
     signal("TERM");
   }
 
+  /** SIGHUP: txgate reloads its configuration. Does not wait for the reload. */
+  public void sighup() {
+    signal("HUP");
+  }
+
   /** Waits for the JVM to exit; true if it did within {@code seconds}. */
   public boolean waitForExit(int seconds) {
     return Signals.waitForExit(process, seconds);
