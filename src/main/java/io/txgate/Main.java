@@ -11,7 +11,6 @@ import io.txgate.db.EmbeddedAvailability;
 import io.txgate.db.EmbeddedDatabase;
 import io.txgate.db.SchemaLoader;
 import io.txgate.metrics.Telemetry;
-import io.txgate.reload.Reloader;
 import io.txgate.tcp.FileLimits;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -97,7 +96,6 @@ public final class Main {
    * starts: the JVM's default for SIGHUP is to exit, and a HUP that arrives during the start-up
    * would otherwise stop the server. The reload runs on Vert.x threads; the signal thread only asks.
    */
-  @SuppressWarnings("removal")
   private static void onHangUp(AtomicReference<Txgate> txgate) {
     try {
       sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> {
@@ -106,8 +104,7 @@ public final class Main {
           LOG.warn("SIGHUP ignored: txgate is still starting (or stopping); send it again once it listens");
           return;
         }
-        Reloader reloader = running.reloader();
-        reloader.reload("SIGHUP", "signal");
+        running.reloader().reload("SIGHUP", "signal");
       });
     } catch (IllegalArgumentException e) {
       // No SIGHUP on this platform (Windows), or the JVM was started with -Xrs.

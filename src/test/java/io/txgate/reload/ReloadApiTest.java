@@ -132,6 +132,20 @@ class ReloadApiTest {
   }
 
   @Test
+  void aMissingOperationsFileIsRefusedNotZeroOperations() throws Exception {
+    start(List.of("first"), List.of("one"));
+    Files.delete(files.operations);
+    HttpResponse<String> r = reload();
+
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(422);
+    assertThat(new JsonObject(r.body()).getString("error")).contains("tx.operationsFile")
+      .contains(files.operations.toString());
+    try (WireClient c = connectAs("first")) {
+      assertAnswers(call(c, "one", 6), 6);
+    }
+  }
+
+  @Test
   void aChangedPortNeedsARestartAndTheServerKeepsItsPort() throws Exception {
     start(List.of("first"), List.of("one"));
     int newPort = TestServer.freePort();
