@@ -6,6 +6,7 @@ import io.txgate.config.ConfigChanges;
 import io.txgate.config.Keys;
 import io.txgate.config.TxgateConfig;
 import io.txgate.ops.Operations;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,8 +47,9 @@ public final class CatalogPart implements ReloadablePart {
       }
 
       @Override
-      public void apply() {
+      public Future<Void> apply() {
         live.replace(catalog);
+        return Future.succeededFuture();
       }
     };
   }

@@ -98,11 +98,17 @@ public final class Reloader {
       read = Future.failedFuture(e);
     }
     // Staging reads files: a worker thread, never an event loop.
-    return read.compose(merged -> vertx.executeBlocking(() -> stageAndApply(merged), false))
+    return read.compose(merged -> vertx.executeBlocking(() -> stage(merged), false))
+      .compose(this::apply)
       .recover(t -> Future.succeededFuture(ReloadOutcome.refused(message(t))));
   }
 
-  private ReloadOutcome stageAndApply(JsonObject merged) {
+  /** A configuration read and checked whole, and every part staged from it: nothing changed yet. */
+  private record Plan(JsonObject merged, List<ReloadablePart.Staged> staged, List<String> changes,
+                      List<String> needsRestart) {
+  }
+
+  private Plan stage(JsonObject merged) {
     TxgateConfig next = TxgateConfig.from(merged);
     List<ReloadablePart.Staged> staged = new ArrayList<>();
     for (ReloadablePart part : parts) {
@@ -117,18 +123,25 @@ public final class Reloader {
         changes.add(key + " changed");
       }
     }
-    for (ReloadablePart.Staged s : staged) {
-      changes.addAll(s.changes());
-      s.apply();
-    }
-    applied = merged;
+    staged.forEach(s -> changes.addAll(s.changes()));
     List<String> needsRestart = new ArrayList<>();
     for (String key : ConfigChanges.between(started, merged)) {
       if (!reloadable.contains(key)) {
         needsRestart.add(key);
       }
     }
-    return ReloadOutcome.applied(changes, needsRestart);
+    return new Plan(merged, staged, changes, needsRestart);
+  }
+
+  private Future<ReloadOutcome> apply(Plan plan) {
+    Future<Void> done = Future.succeededFuture();
+    for (ReloadablePart.Staged s : plan.staged()) {
+      done = done.compose(v -> s.apply());
+    }
+    return done.map(v -> {
+      applied = plan.merged();
+      return ReloadOutcome.applied(plan.changes(), plan.needsRestart());
+    });
   }
 
   private static String message(Throwable t) {
