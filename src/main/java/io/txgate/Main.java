@@ -13,6 +13,7 @@ import io.txgate.db.SchemaLoader;
 import io.txgate.metrics.Telemetry;
 import io.txgate.tcp.FileLimits;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -21,7 +22,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Reads the command line ({@code --config}, {@code --check-config}, {@code --version},
  * {@code --help}) and the configuration, starts the embedded database when none is configured,
- * deploys the verticles and stops them gracefully on SIGTERM or Ctrl-C. Nothing else.
+ * deploys the verticles, reloads on SIGHUP and stops them gracefully on SIGTERM or Ctrl-C. Nothing
+ * else.
  */
 public final class Main {
 
@@ -63,14 +65,16 @@ public final class Main {
     AtomicReference<EmbeddedDatabase> embedded = new AtomicReference<>();
     Thread hook = new Thread(() -> shutdown(vertx, txgate.get(), embedded.get()), "txgate-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
+    onHangUp(txgate);
     try {
-      TxgateConfig config = Await.result(ConfigLoader.load(vertx));
+      JsonObject merged = Await.result(ConfigLoader.loadMerged(vertx));
+      TxgateConfig config = TxgateConfig.from(merged);
       FileLimits.check(config.protocol().maxConnections(), config.db().poolSize());
       if (!config.db().configured()) {
         embedded.set(startEmbedded(vertx, config));
         config = withUrl(config, embedded.get().url(EMBEDDED_DATABASE));
       }
-      txgate.set(Await.result(Txgate.start(vertx, config, telemetry)));
+      txgate.set(Await.result(Txgate.start(vertx, config, telemetry, merged, () -> ConfigLoader.loadMerged(vertx))));
       TxgateConfig.Protocol p = config.protocol();
       LOG.info("txgate {} listening on {}:{} ({}, {} instances, {} transport), database {} (TLS {})",
         Version.VERSION, p.host(), p.port(), p.tls(), p.instances(),
@@ -85,6 +89,27 @@ public final class Main {
       LOG.error("txgate failed to start: {}", rootMessage(e));
       // System.exit runs the hook, which closes Vert.x and stops the embedded database.
       System.exit(1);
+    }
+  }
+
+  /**
+   * SIGHUP reloads, as for most daemons (and {@code systemctl reload}). Installed before anything
+   * starts: the JVM's default for SIGHUP is to exit, and a HUP that arrives during the start-up
+   * would otherwise stop the server. The reload runs on Vert.x threads; the signal thread only asks.
+   */
+  private static void onHangUp(AtomicReference<Txgate> txgate) {
+    try {
+      sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> {
+        Txgate running = txgate.get();
+        if (running == null) {
+          LOG.warn("SIGHUP ignored: txgate is still starting (or stopping); send it again once it listens");
+          return;
+        }
+        running.reloader().reload("SIGHUP", "signal");
+      });
+    } catch (IllegalArgumentException e) {
+      // No SIGHUP on this platform (Windows), or the JVM was started with -Xrs.
+      LOG.warn("SIGHUP cannot reload here ({}); use POST /api/reload on the console", e.getMessage());
     }
   }
 

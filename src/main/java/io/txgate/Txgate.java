@@ -1,8 +1,8 @@
 package io.txgate;
 
 import io.txgate.access.Authenticator;
-import io.txgate.access.ClientsLoader;
 import io.txgate.admin.AdminVerticle;
+import io.txgate.admin.AuditLog;
 import io.txgate.admin.Monitor;
 import io.txgate.config.Keys;
 import io.txgate.config.TxgateConfig;
@@ -11,9 +11,12 @@ import io.txgate.db.DbLoop;
 import io.txgate.db.DbSessions;
 import io.txgate.db.Pools;
 import io.txgate.metrics.Telemetry;
-import io.txgate.ops.Operations;
-import io.txgate.ops.OperationsLoader;
 import io.txgate.protocol.RequestDecoder;
+import io.txgate.reload.Catalog;
+import io.txgate.reload.CatalogPart;
+import io.txgate.reload.LiveCatalog;
+import io.txgate.reload.Reloader;
+import io.txgate.reload.TlsPart;
 import io.txgate.tcp.ProtocolServer;
 import io.txgate.tcp.ProtocolVerticle;
 import io.txgate.tcp.RequestHandler;
@@ -25,16 +28,18 @@ import io.txgate.tx.TxStats;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.ServerSSLOptions;
 import io.vertx.sqlclient.Pool;
-import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A running txgate: the protocol verticles (one per configured instance) and what they share: the
- * pool, the transaction runner, the named operations and the session registry.
+ * pool, the transaction runner, the named operations and the session registry, and the
+ * {@link Reloader} that replaces the clients and named operations while it runs.
  */
 public final class Txgate {
 
@@ -48,22 +53,25 @@ public final class Txgate {
   private final DbSessions dbSessions;
   private final DatabaseHealth health;
   private final TxStats stats;
+  private final Reloader reloader;
+  private final ProtocolServer protocolServer;
   private final String protocolDeployment;
   private final String adminDeployment;
-  private final ProtocolServer protocolServer;
   private final long expiryTimer;
 
   private Txgate(Vertx vertx, TxgateConfig config, Sessions sessions, DbLoop db, DbSessions dbSessions,
                  DatabaseHealth health,
-                 TxStats stats, String protocolDeployment, String adminDeployment, ProtocolServer protocolServer) {
-    this.vertx = vertx;
+                 TxStats stats, Reloader reloader, String protocolDeployment, String adminDeployment,
+                 ProtocolServer protocolServer) {
     this.protocolServer = protocolServer;
+    this.vertx = vertx;
     this.config = config;
     this.sessions = sessions;
     this.db = db;
     this.dbSessions = dbSessions;
     this.health = health;
     this.stats = stats;
+    this.reloader = reloader;
     this.protocolDeployment = protocolDeployment;
     this.adminDeployment = adminDeployment;
     int retention = config.tx().requestKeyRetentionSeconds();
@@ -75,23 +83,40 @@ public final class Txgate {
   /**
    * Checks the named operations, creates the pool (outside any verticle, so that undeploying one
    * instance can never close connections another is using), prepares the database and deploys the
-   * protocol server; the future completes once every instance listens.
+   * protocol server; the future completes once every instance listens. A server started this way
+   * has no configuration to re-read: its reloads are refused.
    */
   public static Future<Txgate> start(Vertx vertx, TxgateConfig config, Telemetry telemetry) {
-    Operations operations;
+    return start(vertx, config, telemetry, null, null);
+  }
+
+  /**
+   * As {@link #start(Vertx, TxgateConfig, Telemetry)}, for a server that reloads.
+   *
+   * @param merged the merged configuration {@code config} was read from
+   * @param source reads the configuration again, from the same sources, at every reload
+   */
+  public static Future<Txgate> start(Vertx vertx, TxgateConfig config, Telemetry telemetry, JsonObject merged,
+                                     Supplier<Future<JsonObject>> source) {
+    LiveCatalog catalog;
     ServerSSLOptions protocolTls;
     ServerSSLOptions adminTls;
     try {
-      operations = OperationsLoader.load(Path.of(config.tx().operationsFile()), config.tx().maxAttempts());
-      ClientsLoader.checkOperations(config.access().clients(), operations);
+      catalog = new LiveCatalog(Catalog.load(vertx, config));
       // Certificates are read and checked before anything connects or listens.
       protocolTls = ServerTls.options(config.protocol().tls());
       adminTls = ServerTls.options(config.admin().tls());
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
-    Sessions sessions = new Sessions();
     ProtocolServer protocolServer = new ProtocolServer();
+    AuditLog audit = new AuditLog();
+    // The certificates first: theirs is the one apply that can fail (see ReloadablePart.Staged).
+    List<io.txgate.reload.ReloadablePart> parts = config.protocol().tls().enabled()
+      ? List.of(new TlsPart(protocolServer), new CatalogPart(vertx, catalog))
+      : List.of(new CatalogPart(vertx, catalog));
+    Reloader reloader = new Reloader(vertx, source, merged, parts, audit::record);
+    Sessions sessions = new Sessions();
     TxStats stats = new TxStats(telemetry.registry());
     // The database's own limit on one statement backs up the request deadline: a statement that
     // outlives its request's KILL QUERY and grace period is stopped by the server itself.
@@ -114,8 +139,9 @@ public final class Txgate {
           // Read per transaction: null (unknown, so every transaction sets its level) until the
           // database has answered the probe, which may be long after start-up.
           RequestHandler handler = new RequestHandler(
-            new TransactionRunner(vertx, db, dbSessions, health, settings, health::isolation, stats), operations,
-            new RequestDecoder(config.protocol().limits()), config.tx(), telemetry, authenticator(vertx, config, telemetry));
+            new TransactionRunner(vertx, db, dbSessions, health, settings, health::isolation, stats),
+            catalog::operations, new RequestDecoder(config.protocol().limits()), config.tx(), telemetry,
+            authenticator(vertx, config, telemetry, catalog));
           return vertx.deployVerticle(
             () -> new ProtocolVerticle(config, sessions, handler, protocolTls, protocolServer),
             new DeploymentOptions().setInstances(config.protocol().instances()))
@@ -126,9 +152,9 @@ public final class Txgate {
           if (!config.admin().enabled()) {
             return Future.succeededFuture(new String[] {protocolId, null});
           }
-          Monitor monitor = new Monitor(config, sessions, pool, stats, telemetry, operations);
-          AdminVerticle admin = new AdminVerticle(config.admin(), monitor, telemetry.registry(), health, adminTls);
-          return vertx.deployVerticle(admin)
+          Monitor monitor = new Monitor(config, sessions, pool, stats, telemetry, catalog::operations);
+          return vertx.deployVerticle(new AdminVerticle(config.admin(), monitor, telemetry.registry(), health, audit,
+              reloader, adminTls))
             .recover(t -> Future.failedFuture(ListenFailure.of(Keys.ADMIN_PORT, Keys.ADMIN_HOST,
               config.admin().host(), config.admin().port(), t)))
             .map(adminId -> new String[] {protocolId, adminId});
@@ -138,8 +164,9 @@ public final class Txgate {
           return db.close().transform(ignored -> Future.failedFuture(t));
         })
         .map(ids -> {
-          LOG.info("{} named operation(s) from {}", operations.size(), config.tx().operationsFile());
-          return new Txgate(vertx, config, sessions, db, dbSessions, health, stats, ids[0], ids[1], protocolServer);
+          LOG.info("{} named operation(s) from {}", catalog.operations().size(), config.tx().operationsFile());
+          return new Txgate(vertx, config, sessions, db, dbSessions, health, stats, reloader, ids[0], ids[1],
+            protocolServer);
         });
       });
   }
@@ -148,7 +175,8 @@ public final class Txgate {
    * Who may connect. Said at every start: how many clients are configured, and loudly when the
    * protocol port is open to other machines without authentication.
    */
-  private static Authenticator authenticator(Vertx vertx, TxgateConfig config, Telemetry telemetry) {
+  private static Authenticator authenticator(Vertx vertx, TxgateConfig config, Telemetry telemetry,
+                                             LiveCatalog catalog) {
     TxgateConfig.Access a = config.access();
     if (a.clients().isEmpty()) {
       if (!TxgateConfig.isLoopback(config.protocol().host())) {
@@ -159,8 +187,7 @@ public final class Txgate {
     } else {
       LOG.info("{} client(s) configured: every connection authenticates with hello first", a.clients().size());
     }
-    return new Authenticator(vertx, a.clients(), a.jwtAlgorithm(), a.jwtKey(), a.failureLimit(),
-      a.failureWindowSeconds(), telemetry);
+    return new Authenticator(vertx, catalog::clients, a.failureLimit(), a.failureWindowSeconds(), telemetry);
   }
 
   /**
@@ -185,6 +212,11 @@ public final class Txgate {
 
   public Sessions sessions() {
     return sessions;
+  }
+
+  /** Re-reads the configuration and swaps in the clients and named operations (SIGHUP, POST /api/reload). */
+  public Reloader reloader() {
+    return reloader;
   }
 
   public TxStats stats() {

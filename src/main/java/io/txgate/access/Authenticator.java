@@ -3,13 +3,9 @@ package io.txgate.access;
 import io.txgate.metrics.Telemetry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.ext.auth.PubSecKeyOptions;
 import io.vertx.ext.auth.authentication.TokenCredentials;
 import io.vertx.ext.auth.jwt.JWTAuth;
-import io.vertx.ext.auth.jwt.JWTAuthOptions;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,6 +27,9 @@ import org.slf4j.LoggerFactory;
  * address, the claimed name and the reason, never the credential. Failures from one address are
  * throttled by {@link FailureThrottle}; the log line of a throttled attempt is DEBUG, so a flood
  * cannot fill the log.
+ *
+ * <p>The clients come from a supplier read once per check: a reload replaces them, while the
+ * throttle's memory of failed attempts stays.
  */
 public final class Authenticator {
 
@@ -42,24 +41,29 @@ public final class Authenticator {
   private static final java.util.regex.Pattern CONTROL = java.util.regex.Pattern.compile("\\p{Cntrl}");
 
   private final Vertx vertx;
-  private final Map<String, Client> clients = new LinkedHashMap<>();
-  private final JWTAuth jwt;
+  private final Supplier<Clients> clients;
   private final FailureThrottle throttle;
   private final Telemetry telemetry;
 
-  public Authenticator(Vertx vertx, List<Client> clients, String jwtAlgorithm, String jwtKey, int failureLimit,
-                       int failureWindowSeconds, Telemetry telemetry) {
+  public Authenticator(Vertx vertx, Supplier<Clients> clients, int failureLimit, int failureWindowSeconds,
+                       Telemetry telemetry) {
     this.vertx = vertx;
-    clients.forEach(c -> this.clients.put(c.name(), c));
-    this.jwt = jwtKey == null || jwtKey.isEmpty() ? null : JWTAuth.create(vertx, new JWTAuthOptions()
-      .addPubSecKey(new PubSecKeyOptions().setAlgorithm(jwtAlgorithm).setBuffer(jwtKey)));
+    this.clients = clients;
     this.throttle = new FailureThrottle(failureLimit, failureWindowSeconds * 1000L);
     this.telemetry = telemetry;
   }
 
   /** Whether connections must authenticate: true as soon as any client is configured. */
   public boolean required() {
-    return !clients.isEmpty();
+    return !clients.get().isEmpty();
+  }
+
+  /**
+   * The configuration of the client {@code name} as it is now, or null when a reload removed it: a
+   * session keeps the identity it authenticated with and gets that client's current permissions.
+   */
+  public Client current(String name) {
+    return clients.get().get(name);
   }
 
   /**
@@ -94,7 +98,7 @@ public final class Authenticator {
         + address + "; try again in " + Math.max(1, (blockedMs + 999) / 1000) + " s"), address, claimed);
     }
     if (token == null && jwtText == null && certificateName != null) {
-      Client c = clients.get(certificateName);
+      Client c = clients.get().get(certificateName);
       if (c == null || !(c.credential() instanceof Client.Certificate)) {
         AuthFailure f = new AuthFailure(AuthFailure.Reason.UNKNOWN_CLIENT, FAILED);
         record(f, address, null, certificateName);
@@ -106,8 +110,9 @@ public final class Authenticator {
       return fail(new AuthFailure(AuthFailure.Reason.NO_CREDENTIAL,
         "hello must carry exactly one credential: token or jwt"), address, claimed);
     }
+    Clients current = clients.get();
     if (token != null) {
-      Client c = claimed == null ? null : clients.get(claimed);
+      Client c = current.get(claimed);
       if (c == null || !(c.credential() instanceof Client.TokenHash hash)) {
         return fail(new AuthFailure(AuthFailure.Reason.UNKNOWN_CLIENT, FAILED), address, claimed);
       }
@@ -115,6 +120,7 @@ public final class Authenticator {
         .compose(ok -> ok ? Future.succeededFuture(c)
           : fail(new AuthFailure(AuthFailure.Reason.BAD_TOKEN, FAILED), address, claimed));
     }
+    JWTAuth jwt = current.jwt();
     if (jwt == null) {
       return fail(new AuthFailure(AuthFailure.Reason.BAD_JWT, FAILED), address, claimed);
     }
@@ -124,7 +130,7 @@ public final class Authenticator {
           return fail(new AuthFailure(AuthFailure.Reason.BAD_JWT, FAILED), address, claimed);
         }
         String subject = ar.result().principal().getString("sub");
-        Client c = subject == null ? null : clients.get(subject);
+        Client c = current.get(subject);
         if (c == null || !(c.credential() instanceof Client.Jwt)) {
           return fail(new AuthFailure(AuthFailure.Reason.UNKNOWN_CLIENT, FAILED), address, subject);
         }
@@ -155,7 +161,7 @@ public final class Authenticator {
     telemetry.authFailure(failure.reason().label());
     // Only a configured name is logged: what a client claims may be anything, its token pasted
     // into the wrong field included.
-    String name = claimed == null ? "-" : clients.containsKey(claimed) ? claimed : "(not a configured client)";
+    String name = claimed == null ? "-" : clients.get().contains(claimed) ? claimed : "(not a configured client)";
     if (certificateName != null) {
       name = "by certificate, CN=" + CONTROL.matcher(certificateName).replaceAll("?");
     }

@@ -17,7 +17,9 @@ public final class RateLimiter {
     if (rate == 0) {
       return true;
     }
-    return buckets.computeIfAbsent(client.name(), n -> new Bucket(rate)).tryAcquire(System.nanoTime());
+    // A reload may have changed the rate: the bucket follows it from this request on.
+    Bucket bucket = buckets.compute(client.name(), (n, b) -> b == null || b.rate != rate ? new Bucket(rate) : b);
+    return bucket.tryAcquire(System.nanoTime());
   }
 
   private static final class Bucket {

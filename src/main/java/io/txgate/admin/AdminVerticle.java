@@ -4,6 +4,7 @@ import io.txgate.db.DatabaseHealth;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.txgate.config.TxgateConfig;
 import io.txgate.tls.ServerTls;
+import io.txgate.reload.Reloader;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpMethod;
@@ -33,19 +34,22 @@ public final class AdminVerticle extends VerticleBase {
   private final Monitor monitor;
   private final PrometheusMeterRegistry registry;
   private final DatabaseHealth health;
-  private final AuditLog audit = new AuditLog();
+  private final AuditLog audit;
+  private final Reloader reloader;
   private final ServerSSLOptions tls;
   private HttpServer server;
   private long ticker;
   private String latest = "{}";
 
   public AdminVerticle(TxgateConfig.Admin config, Monitor monitor, PrometheusMeterRegistry registry,
-                       DatabaseHealth health, ServerSSLOptions tls) {
+                       DatabaseHealth health, AuditLog audit, Reloader reloader, ServerSSLOptions tls) {
     this.config = config;
     this.tls = tls;
     this.monitor = monitor;
     this.registry = registry;
     this.health = health;
+    this.audit = audit;
+    this.reloader = reloader;
   }
 
   @Override
@@ -104,6 +108,17 @@ public final class AdminVerticle extends VerticleBase {
       audit.record(operator(ctx), from(ctx), "resume", null, "new connections accepted");
       json(ctx, new JsonObject().put("accepting", true));
     });
+    // 422: the request was understood, the configuration it asks to apply is not valid.
+    router.post("/api/reload").handler(ctx -> reloader.reload(operator(ctx), from(ctx)).onComplete(ar -> {
+      if (ar.failed()) {
+        ctx.fail(ar.cause());
+        return;
+      }
+      if (!ar.result().reloaded()) {
+        ctx.response().setStatusCode(422);
+      }
+      json(ctx, ar.result().toJson());
+    }));
     router.route("/*").handler(Webroot.handler().setCachingEnabled(false));
 
     monitor.tick();

@@ -9,7 +9,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Every operator action that changes what txgate does (a kill, a pause, a resume): who did it, from
+ * Every operator action that changes what txgate does (a kill, a pause, a resume, a
+ * configuration reload, whether asked here or by SIGHUP): who did it, from
  * where, when, to what, and how it ended. Each entry goes to the log under the logger
  * {@code io.txgate.audit} (route it to a file of its own with the logging configuration), and the
  * latest {@value #KEPT} stay in memory for the console's {@code /api/audit}.
@@ -28,7 +29,7 @@ public final class AuditLog {
    *
    * @param who the credential kind that passed, e.g. {@code user 'admin'}
    * @param from the remote address of the request
-   * @param action {@code kill}, {@code pause}, {@code resume}
+   * @param action {@code kill}, {@code pause}, {@code resume}, {@code reload}
    * @param target what it acted on (a session id), or null
    * @param outcome what happened, in words
    */

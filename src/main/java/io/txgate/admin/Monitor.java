@@ -30,7 +30,7 @@ public final class Monitor {
   private final Pool pool;
   private final TxStats stats;
   private final Telemetry telemetry;
-  private final Operations operations;
+  private final java.util.function.Supplier<Operations> operations;
   private final long startedAt = System.currentTimeMillis();
   private final ArrayDeque<JsonObject> history = new ArrayDeque<>();
   private long lastRequests;
@@ -39,7 +39,7 @@ public final class Monitor {
   private double requestsPerSecond;
 
   public Monitor(TxgateConfig config, Sessions sessions, Pool pool, TxStats stats, Telemetry telemetry,
-                 Operations operations) {
+                 java.util.function.Supplier<Operations> operations) {
     this.config = config;
     this.sessions = sessions;
     this.pool = pool;
@@ -136,7 +136,7 @@ public final class Monitor {
 
   public JsonArray operations() {
     JsonArray out = new JsonArray();
-    JsonArray described = operations.describe().getJsonArray("operations");
+    JsonArray described = operations.get().describe().getJsonArray("operations");
     for (int i = 0; i < described.size(); i++) {
       JsonObject d = described.getJsonObject(i);
       Telemetry.OperationMeters m = telemetry.operation(d.getString("name"));

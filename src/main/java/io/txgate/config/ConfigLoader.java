@@ -57,6 +57,15 @@ public final class ConfigLoader {
     // A missing default file is fine (every key has a default); a file someone named must exist.
     boolean optional = !Files.exists(Path.of(file)) && file.endsWith(DEFAULT_FILE)
       && System.getProperty(CONFIG_FILE_VAR) == null && System.getenv(CONFIG_FILE_VAR) == null;
+    return loadMerged(vertx, file, optional);
+  }
+
+  /** As {@link #loadMerged(Vertx)}, from the named file, which must exist. */
+  public static Future<JsonObject> loadMerged(Vertx vertx, String file) {
+    return loadMerged(vertx, file, false);
+  }
+
+  private static Future<JsonObject> loadMerged(Vertx vertx, String file, boolean optional) {
     ConfigRetriever fileOnly = ConfigRetriever.create(vertx, new ConfigRetrieverOptions().setScanPeriod(0)
       .addStore(new ConfigStoreOptions().setType("file").setFormat("yaml").setOptional(optional)
         .setConfig(new JsonObject().put("path", file))));

@@ -34,6 +34,11 @@ public final class Operations {
     return byName.containsKey(name);
   }
 
+  /** The names of every operation, in no particular order. */
+  public java.util.Set<String> names() {
+    return byName.keySet();
+  }
+
   public int size() {
     return byName.size();
   }

@@ -26,6 +26,7 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Turns one decoded request into its response; never fails, every error becomes a response. Shared
@@ -36,14 +37,17 @@ public final class RequestHandler {
   private static final int DETAIL_CHARS = 200;
 
   private final TransactionRunner runner;
-  private final Operations operations;
+  private final Supplier<Operations> operations;
   private final RequestDecoder decoder;
   private final TxgateConfig.Tx tx;
   private final Telemetry telemetry;
   private final Authenticator authenticator;
   private final RateLimiter rates = new RateLimiter();
 
-  public RequestHandler(TransactionRunner runner, Operations operations, RequestDecoder decoder, TxgateConfig.Tx tx,
+  /**
+   * @param operations read once per request: a reload replaces them for the next request
+   */
+  public RequestHandler(TransactionRunner runner, Supplier<Operations> operations, RequestDecoder decoder, TxgateConfig.Tx tx,
                         Telemetry telemetry, Authenticator authenticator) {
     this.runner = runner;
     this.operations = operations;
@@ -166,7 +170,7 @@ public final class RequestHandler {
   }
 
   private Future<JsonObject> dispatch(Request request, ClientSession session) {
-    Client client = session.client();
+    Client client = currentClient(session);
     if (client != null && !rates.tryAcquire(client)) {
       throw Permits.rateExceeded(client);
     }
@@ -181,22 +185,22 @@ public final class RequestHandler {
       return Future.succeededFuture(hello(h, session));
     }
     if (request instanceof Request.Operations) {
-      return Future.succeededFuture(operations.describe());
+      return Future.succeededFuture(operations.get().describe());
     }
     if (request instanceof Request.Execute e) {
       rawSqlAllowed(client, List.of(e.step()));
-      return run(List.of(e.step()), e.options(), null, null, false, TxRequest::single, session);
+      return run(List.of(e.step()), e.options(), null, null, false, TxRequest::single, session, client);
     }
     if (request instanceof Request.Batch b) {
       rawSqlAllowed(client, b.steps());
-      return run(b.steps(), b.options(), null, null, false, TxRequest::many, session);
+      return run(b.steps(), b.options(), null, null, false, TxRequest::many, session, client);
     }
     if (request instanceof Request.Call c) {
       if (client != null) {
         // Checked before the lookup: a client learns nothing about operations it may not call.
         Permits.call(client, c.name());
       }
-      Operation op = operations.get(c.name());
+      Operation op = operations.get().get(c.name());
       if (client != null) {
         Permits.readOnlyCall(client, c.name(), op.readOnly());
       }
@@ -205,14 +209,15 @@ public final class RequestHandler {
           "isolation and readOnly are fixed by the operation's definition; call takes requestKey and maxAttempts");
       }
       List<Step> steps = Operations.bind(op, c.args());
-      return run(steps, c.options(), op.isolation(), op.maxAttempts(), op.readOnly(), TxRequest::many, session);
+      return run(steps, c.options(), op.isolation(), op.maxAttempts(), op.readOnly(), TxRequest::many, session,
+        client);
     }
     throw new IllegalStateException("unhandled request type " + request.getClass());
   }
 
   private Future<JsonObject> run(List<Step> steps, TxOptions o, Isolation opIsolation, Integer opMaxAttempts,
                                  boolean opReadOnly, Function<List<JsonObject>, JsonObject> shape,
-                                 ClientSession session) {
+                                 ClientSession session, Client client) {
     // A request may lower the attempt limit, never raise it above the operation's or the server's.
     int attempts = Math.min(tx.maxAttempts(), opMaxAttempts == null ? tx.maxAttempts() : opMaxAttempts);
     if (o.maxAttempts() != null) {
@@ -222,9 +227,29 @@ public final class RequestHandler {
     // A request may shorten its deadline, never lengthen it past the server's.
     int timeoutMs = o.timeoutMs() == null ? tx.requestTimeoutMs() : Math.min(o.timeoutMs(), tx.requestTimeoutMs());
     // A readOnly client's transactions are read-only whatever the request says.
-    boolean readOnly = o.isReadOnly() || opReadOnly || session.client() != null && session.client().permissions().readOnly();
+    boolean readOnly = o.isReadOnly() || opReadOnly || client != null && client.permissions().readOnly();
     return runner.run(new TxRequest(steps, isolation, readOnly, o.requestKey(),
       o.requestHash(), attempts, shape, timeoutMs, session.stopSignal()));
+  }
+
+  /**
+   * The session's client as configured now. Its identity is the one it authenticated with; its
+   * permissions are the current ones, so that a reload that takes a permission away takes it from
+   * open connections too, from their next request on. A client that a reload removed is refused
+   * and its connection closes: removing a client is how an operator revokes it.
+   */
+  private Client currentClient(ClientSession session) {
+    Client authenticated = session.client();
+    if (authenticated == null) {
+      return null;
+    }
+    Client now = authenticator.current(authenticated.name());
+    if (now == null) {
+      session.closeAfterReply();
+      throw new ProtocolException(ErrorCode.UNAUTHENTICATED, "client '" + authenticated.name()
+        + "' is no longer configured (removed by a configuration reload)");
+    }
+    return now;
   }
 
   private void rawSqlAllowed(Client client, List<Step> steps) {

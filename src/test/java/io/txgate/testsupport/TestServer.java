@@ -77,6 +77,34 @@ public final class TestServer implements AutoCloseable {
       config.admin().tls().enabled());
   }
 
+  /**
+   * Starts a server from a YAML config file, as {@code --config} does, that re-reads the file on
+   * every reload; {@code overrides} (TXGATE_* names) win over the file at start and at every reload,
+   * as environment variables would.
+   */
+  public static TestServer startFromFile(java.nio.file.Path file, JsonObject overrides) {
+    loadFixtures();
+    JsonObject fixed = new JsonObject()
+      .put(Keys.DB_URL.env(), TestDatabase.url())
+      .put(Keys.INSTANCES.env(), 2)
+      .put(Keys.SHUTDOWN_GRACE_SECONDS.env(), 10)
+      .mergeIn(overrides);
+    Telemetry telemetry = new Telemetry();
+    Vertx vertx = telemetry.newVertx();
+    java.util.function.Supplier<Future<JsonObject>> source =
+      () -> io.txgate.config.ConfigLoader.loadMerged(vertx, file.toString()).map(m -> m.mergeIn(fixed.copy()));
+    try {
+      JsonObject merged = await(source.get());
+      TxgateConfig config = TxgateConfig.from(merged);
+      Txgate txgate = await(Txgate.start(vertx, config, telemetry, merged, source));
+      return new TestServer(vertx, txgate, config, config.protocol().port(), config.admin().port(),
+        config.admin().tls().enabled());
+    } catch (RuntimeException e) {
+      await(vertx.close());
+      throw e;
+    }
+  }
+
   public static TestServer start() {
     return start(new JsonObject());
   }

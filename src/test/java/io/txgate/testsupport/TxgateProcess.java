@@ -96,6 +96,10 @@ public final class TxgateProcess implements AutoCloseable {
     return port;
   }
 
+  public int adminPort() {
+    return adminPort;
+  }
+
   public synchronized long pid() {
     return process.pid();
   }
@@ -113,6 +117,11 @@ public final class TxgateProcess implements AutoCloseable {
   /** SIGTERM: txgate stops gracefully (finishes the requests in flight). Does not wait. */
   public void sigterm() {
     signal("TERM");
+  }
+
+  /** SIGHUP: txgate reloads its configuration. Does not wait for the reload. */
+  public void sighup() {
+    signal("HUP");
   }
 
   /** Waits for the JVM to exit; true if it did within {@code seconds}. */
