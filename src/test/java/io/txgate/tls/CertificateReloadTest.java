@@ -3,8 +3,10 @@ package io.txgate.tls;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.txgate.admin.AdminVerticle;
 import io.txgate.config.ConfigException;
 import io.txgate.config.Keys;
+import io.txgate.testsupport.Http;
 import io.txgate.testsupport.TestCertificates;
 import io.txgate.testsupport.TestServer;
 import io.txgate.testsupport.WireClient;
@@ -48,6 +50,42 @@ class CertificateReloadTest {
 
       Files.copy(newCert.key(), key, StandardCopyOption.REPLACE_EXISTING);
       TestServer.await(server.txgate().reloadTls());
+      try (WireClient c = ProtocolTlsTest.connect(server.port(), TestCertificates.sslContext(second.caCert(), null))) {
+        assertThat(c.call(ProtocolTlsTest.ping()).getBoolean("ok")).isTrue();
+      }
+      assertThat(ProtocolTlsTest.refused(server.port(), TestCertificates.sslContext(first.caCert(), null)))
+        .as("a client that trusts only the old CA").isTrue();
+      assertThat(before.call(ProtocolTlsTest.ping()).getBoolean("ok")).as("the connection open before").isTrue();
+    }
+  }
+
+  /**
+   * The same through the operator's reload (POST /api/reload, as SIGHUP): the certificate files are
+   * one of the parts a reload re-reads, listed in its changes and in the audit.
+   */
+  @Test
+  void theConsolesReloadReadsTheCertificatesAgain(@TempDir Path dir) throws Exception {
+    TestCertificates first = TestCertificates.authority(dir.resolve("first"), "first-ca");
+    TestCertificates second = TestCertificates.authority(dir.resolve("second"), "second-ca");
+    TestCertificates.Pair oldCert = first.issue("server", "IP:127.0.0.1");
+    TestCertificates.Pair newCert = second.issue("server", "IP:127.0.0.1");
+    Path cert = dir.resolve("server.pem");
+    Path key = dir.resolve("server.key");
+    Files.copy(oldCert.cert(), cert);
+    Files.copy(oldCert.key(), key);
+    Path config = dir.resolve("config.yaml");
+    Files.writeString(config, "protocol:\n  port: " + TestServer.freePort() + "\n  tls:\n    certFile: " + cert
+      + "\n    keyFile: " + key + "\nadmin:\n  port: " + TestServer.freePort() + "\ntx:\n  operationsFile: "
+      + Path.of("conf/operations.yaml").toAbsolutePath() + "\n");
+    try (TestServer server = TestServer.startFromFile(config, new JsonObject());
+         WireClient before = ProtocolTlsTest.connect(server.port(), TestCertificates.sslContext(first.caCert(), null))) {
+      assertThat(before.call(ProtocolTlsTest.ping()).getBoolean("ok")).isTrue();
+      Files.copy(newCert.cert(), cert, StandardCopyOption.REPLACE_EXISTING);
+      Files.copy(newCert.key(), key, StandardCopyOption.REPLACE_EXISTING);
+
+      var r = Http.post(server.adminUrl() + "/api/reload", AdminVerticle.CSRF_HEADER, "1");
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+      assertThat(new JsonObject(r.body()).getJsonArray("changes").encode()).contains("certificates");
       try (WireClient c = ProtocolTlsTest.connect(server.port(), TestCertificates.sslContext(second.caCert(), null))) {
         assertThat(c.call(ProtocolTlsTest.ping()).getBoolean("ok")).isTrue();
       }
