@@ -35,7 +35,7 @@ public final class ConfigLoader {
   public static final String HOME_PROPERTY = "txgate.home";
   static final String DEFAULT_FILE = "conf/config.yaml";
   /** Keys that name a file. */
-  static final List<Key> FILE_KEYS = List.of(Keys.OPERATIONS_FILE, Keys.EMBEDDED_SCHEMA);
+  static final List<Key> FILE_KEYS = List.of(Keys.OPERATIONS_FILE, Keys.EMBEDDED_SCHEMA, Keys.PROTOCOL_CLIENTS_FILE);
 
   private ConfigLoader() {
   }

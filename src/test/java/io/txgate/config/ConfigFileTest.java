@@ -28,11 +28,15 @@ class ConfigFileTest {
   void relativePathsInTheFileAreRelativeToTheFilesDirectory(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("etc/config.yaml");
     Files.createDirectories(file.getParent());
-    Files.writeString(file, "tx:\n  operationsFile: ops/ops.yaml\nembedded:\n  schema: /abs/schema.sql\n");
+    Files.writeString(file, "tx:\n  operationsFile: ops/ops.yaml\nembedded:\n  schema: /abs/schema.sql\n"
+      + "protocol:\n  clientsFile: clients.yaml\n");
+    Files.writeString(dir.resolve("etc/clients.yaml"), "clients:\n  - name: beside-the-config\n    tokenHash: \""
+      + io.txgate.auth.PasswordHash.hash("t0ken") + "\"\n    rawSql: true\n");
     System.setProperty(ConfigLoader.CONFIG_FILE_VAR, file.toString());
     TxgateConfig c = load();
     assertThat(Path.of(c.tx().operationsFile())).isEqualTo(dir.resolve("etc/ops/ops.yaml"));
     assertThat(c.embedded().schema()).isEqualTo("/abs/schema.sql");
+    assertThat(c.access().clients()).extracting(io.txgate.access.Client::name).containsExactly("beside-the-config");
   }
 
   @Test
