@@ -1,6 +1,7 @@
 package io.txgate.access;
 
 import io.txgate.tx.SqlGuard;
+import io.txgate.tx.SqlLexer;
 import java.util.regex.Pattern;
 
 /**
@@ -20,6 +21,20 @@ final class ReadOnlyStatements {
   }
 
   static boolean allowed(String sql) {
-    return SqlGuard.isRead(sql) && !WRITES_ANYWAY.matcher(sql).find();
+    return SqlGuard.isRead(sql) && !WRITES_ANYWAY.matcher(code(sql)).find();
+  }
+
+  /**
+   * The statement's code only, as the server reads it (executable comments included): a keyword in
+   * a string, a quoted name or a comment is text, and refusing {@code WHERE note = 'update'} would
+   * only be a false alarm.
+   */
+  private static String code(String sql) {
+    StringBuilder out = new StringBuilder(sql.length());
+    SqlLexer lexer = new SqlLexer(sql);
+    for (SqlLexer.Piece p = lexer.next(); p != null; p = lexer.next()) {
+      out.append(p.kind() == SqlLexer.Kind.CODE ? sql.substring(p.start(), p.end()) : " ");
+    }
+    return out.toString();
   }
 }

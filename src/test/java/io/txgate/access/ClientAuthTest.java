@@ -213,6 +213,9 @@ class ClientAuthTest {
         assertThat(e.getString("message")).contains("'reader'", "readOnly");
       }
       assertThat(c.call(execute(9, "SELECT COUNT(*) AS n FROM t_auth")).getBoolean("ok")).isTrue();
+      // A write's keyword inside a string, a quoted name or a comment is text, not a write.
+      JsonObject quoted = c.call(execute(12, "SELECT 'please update' AS `delete`, 1 /* insert */ AS n"));
+      assertThat(quoted.getBoolean("ok")).as(quoted.encode()).isTrue();
       assertThat(c.call(batch(10, step("SELECT 1"), step("SHOW TABLES"))).getBoolean("ok")).isTrue();
       assertThat(c.call(call(11, "balance", new JsonObject().put("id", 1))).getBoolean("ok")).isTrue();
     }
