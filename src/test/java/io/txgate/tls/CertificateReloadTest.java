@@ -24,16 +24,33 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class CertificateReloadTest {
 
+  /**
+   * Two authorities, a server certificate from each, and the files the server reads, holding the
+   * first one's: a renewal replaces them with the second's.
+   */
+  private record Renewal(TestCertificates first, TestCertificates second, TestCertificates.Pair newCert,
+                         Path cert, Path key) {
+
+    static Renewal prepare(Path dir) throws Exception {
+      TestCertificates first = TestCertificates.authority(dir.resolve("first"), "first-ca");
+      TestCertificates second = TestCertificates.authority(dir.resolve("second"), "second-ca");
+      TestCertificates.Pair oldCert = first.issue("server", "IP:127.0.0.1");
+      Path cert = dir.resolve("server.pem");
+      Path key = dir.resolve("server.key");
+      Files.copy(oldCert.cert(), cert);
+      Files.copy(oldCert.key(), key);
+      return new Renewal(first, second, second.issue("server", "IP:127.0.0.1"), cert, key);
+    }
+  }
+
   @Test
   void aReloadServesTheNewCertificateToNewConnectionsAndKeepsOpenOnes(@TempDir Path dir) throws Exception {
-    TestCertificates first = TestCertificates.authority(dir.resolve("first"), "first-ca");
-    TestCertificates second = TestCertificates.authority(dir.resolve("second"), "second-ca");
-    TestCertificates.Pair oldCert = first.issue("server", "IP:127.0.0.1");
-    TestCertificates.Pair newCert = second.issue("server", "IP:127.0.0.1");
-    Path cert = dir.resolve("server.pem");
-    Path key = dir.resolve("server.key");
-    Files.copy(oldCert.cert(), cert);
-    Files.copy(oldCert.key(), key);
+    Renewal renewal = Renewal.prepare(dir);
+    TestCertificates first = renewal.first();
+    TestCertificates second = renewal.second();
+    TestCertificates.Pair newCert = renewal.newCert();
+    Path cert = renewal.cert();
+    Path key = renewal.key();
     try (TestServer server = TestServer.start(new JsonObject()
         .put(Keys.PROTOCOL_TLS_CERT_FILE.env(), cert.toString())
         .put(Keys.PROTOCOL_TLS_KEY_FILE.env(), key.toString()));
@@ -61,18 +78,16 @@ class CertificateReloadTest {
 
   /**
    * The same through the operator's reload (POST /api/reload, as SIGHUP): the certificate files are
-   * one of the parts a reload re-reads, listed in its changes and in the audit.
+   * one of the parts a reload re-reads, and named in its changes.
    */
   @Test
   void theConsolesReloadReadsTheCertificatesAgain(@TempDir Path dir) throws Exception {
-    TestCertificates first = TestCertificates.authority(dir.resolve("first"), "first-ca");
-    TestCertificates second = TestCertificates.authority(dir.resolve("second"), "second-ca");
-    TestCertificates.Pair oldCert = first.issue("server", "IP:127.0.0.1");
-    TestCertificates.Pair newCert = second.issue("server", "IP:127.0.0.1");
-    Path cert = dir.resolve("server.pem");
-    Path key = dir.resolve("server.key");
-    Files.copy(oldCert.cert(), cert);
-    Files.copy(oldCert.key(), key);
+    Renewal renewal = Renewal.prepare(dir);
+    TestCertificates first = renewal.first();
+    TestCertificates second = renewal.second();
+    TestCertificates.Pair newCert = renewal.newCert();
+    Path cert = renewal.cert();
+    Path key = renewal.key();
     Path config = dir.resolve("config.yaml");
     Files.writeString(config, "protocol:\n  port: " + TestServer.freePort() + "\n  tls:\n    certFile: " + cert
       + "\n    keyFile: " + key + "\nadmin:\n  port: " + TestServer.freePort() + "\ntx:\n  operationsFile: "
