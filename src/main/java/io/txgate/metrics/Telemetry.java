@@ -98,8 +98,10 @@ public final class Telemetry {
    */
   public void clientRequest(String client, boolean failed) {
     Counter[] counters = clientCounters.computeIfAbsent(client, c -> new Counter[] {
-      Counter.builder("txgate.client.requests").tag("client", c).register(registry),
-      Counter.builder("txgate.client.errors").tag("client", c).register(registry)});
+      Counter.builder("txgate.client.requests").tag("client", c)
+        .description("Requests from connections authenticated as a configured client, by client").register(registry),
+      Counter.builder("txgate.client.errors").tag("client", c)
+        .description("Error answers to a configured client's requests, by client").register(registry)});
     counters[0].increment();
     if (failed) {
       counters[1].increment();

@@ -298,6 +298,9 @@ class ClientAuthTest {
       }
       String metrics = Http.get(server.adminUrl() + "/metrics").body();
       assertThat(metrics).containsPattern("txgate_client_requests_total\\{client=\"full\"[^}]*} [1-9]");
+      // Like every txgate_* family (MetricsHelpTest, which runs without clients), these say what they count.
+      assertThat(metrics).containsPattern("(?m)^# HELP txgate_client_requests_total \\S")
+        .containsPattern("(?m)^# HELP txgate_client_errors_total \\S");
       assertThat(metrics).containsPattern("txgate_auth_failures_total\\{reason=\"bad_token\"[^}]*} [1-9]");
     }
   }
