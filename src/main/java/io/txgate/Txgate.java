@@ -126,7 +126,7 @@ public final class Txgate {
     TransactionRunner.Settings settings = new TransactionRunner.Settings(
       config.protocol().limits().maxResultRows(), config.db().resetAlways(), config.tx().isolation(),
       config.tx().retryBaseMs(), config.tx().retryMaxMs(), config.db().acquireTimeoutMs(),
-      config.tx().cancelGraceMs(), config.db().outage().holdMs());
+      config.tx().cancelGraceMs(), config.db().outage().holdMs(), config.tx().pipeline());
     return DbLoop.start(vertx, pool)
       .recover(t -> pool.close().transform(ignored -> Future.failedFuture(t)))
       .compose(db -> {

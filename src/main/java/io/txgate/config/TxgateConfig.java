@@ -73,11 +73,13 @@ public record TxgateConfig(Db db, Protocol protocol, Tx tx, Admin admin, Embedde
    * @param cancelGraceMs how long a stopped request waits for the database to confirm the stop
    *     (KILL QUERY, ROLLBACK) before its connection is dropped and the answer goes out anyway
    * @param allowRawSql whether {@code execute} and {@code batch} are allowed, or only named operations
+   * @param pipeline whether a transaction's statements all go out at once (two round trips per
+   *     transaction), or one after another
    * @param operationsFile the named operations
    */
   public record Tx(int maxAttempts, Isolation isolation, int retryBaseMs, int retryMaxMs,
                    int requestKeyRetentionSeconds, int requestTimeoutMs, int cancelGraceMs, boolean allowRawSql,
-                   String operationsFile) {
+                   boolean pipeline, String operationsFile) {
   }
 
   /**
@@ -188,6 +190,7 @@ public record TxgateConfig(Db db, Protocol protocol, Tx tx, Admin admin, Embedde
       Keys.TX_REQUEST_TIMEOUT_MS.integer(m, 10, 86_400_000),
       Keys.TX_CANCEL_GRACE_MS.integer(m, 10, 60_000),
       Keys.TX_ALLOW_RAW_SQL.bool(m),
+      Keys.TX_PIPELINE.bool(m),
       Keys.OPERATIONS_FILE.string(m));
     Admin admin = new Admin(Keys.ADMIN_HOST.string(m), Keys.ADMIN_PORT.integer(m, 0, 65_535),
       Keys.ADMIN_ENABLED.bool(m), Keys.ADMIN_USERNAME.string(m), Keys.ADMIN_PASSWORD.string(m),

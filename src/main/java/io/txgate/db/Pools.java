@@ -19,6 +19,9 @@ public final class Pools {
   private Pools() {
   }
 
+  /** The most commands in flight on one connection: a batch of up to 60 steps in one flight. */
+  static final int PIPELINING_LIMIT = 64;
+
   /** How txgate connects to the database: the URL's settings and TLS, plus the driver's tuning. */
   public static MySQLConnectOptions connectOptions(TxgateConfig.Db db) {
     return DatabaseUrls.connectOptions(db)
@@ -29,11 +32,12 @@ public final class Pools {
       // server's statements, and prepares again on next use.
       .setCachePreparedStatements(db.statementCacheSize() > 0)
       .setPreparedStatementCacheMaxSize(Math.max(1, db.statementCacheSize()))
-      // Lets a transaction's SET TRANSACTION, START TRANSACTION and first statement travel in one
-      // round trip (see TransactionRunner); nothing else ever has two commands in flight. When a
+      // Lets a transaction's opening commands and all its statements travel in one round trip,
+      // and COMMIT with the SET behind it in another (see TransactionRunner). Commands beyond the
+      // limit wait in the driver for earlier answers: still correct, only more round trips. When a
       // connection breaks, the driver fails only the first of the commands in flight: txgate's
       // own close handler answers the request (see tx.Execution).
-      .setPipeliningLimit(3);
+      .setPipeliningLimit(PIPELINING_LIMIT);
   }
 
   /**

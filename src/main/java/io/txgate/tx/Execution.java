@@ -55,6 +55,10 @@ final class Execution {
   private boolean mayHaveCommitted;
   /** KILL QUERY was sent on the connection: it is never lent again. */
   private boolean killSent;
+  /** A command that must not be interrupted is unanswered: a stop's KILL QUERY waits for it. */
+  private boolean killHeld;
+  /** A stop came while the kill was held: KILL QUERY goes out when the hold ends. */
+  private boolean killPending;
   private boolean workDone;
   private boolean released;
   private long deadlineTimer = -1;
@@ -139,6 +143,27 @@ final class Execution {
     phase = Phase.COMMITTING;
   }
 
+  /**
+   * The command just sent (START TRANSACTION, or {@code SET autocommit=0}) must not be interrupted:
+   * were KILL QUERY to cut it short, the statements pipelined behind it would run in autocommit,
+   * each committing on its own. A stop until {@link #releaseKill} still ends the request, but its
+   * KILL QUERY waits for the command's answer, which comes at once.
+   */
+  void holdKill() {
+    killHeld = true;
+  }
+
+  /** The held command was answered: a stop that came meanwhile sends its KILL QUERY now. */
+  void releaseKill() {
+    killHeld = false;
+    if (killPending) {
+      killPending = false;
+      if (!workDone && !released) {
+        sendKill();
+      }
+    }
+  }
+
   /** An autocommit statement that writes is (true) or is no longer (false) in flight. */
   void writing(boolean value) {
     writeInFlight = value;
@@ -164,6 +189,8 @@ final class Execution {
     }
     if (phase == Phase.RUNNING && conn != null) {
       // COMMIT is never interrupted: killing it could not undo it, only hide its outcome.
+      // The connection is never lent again, whether the kill goes out now or once a held command
+      // has been answered.
       killSent = true;
       long id = sessions.connectionId(conn);
       if (reason == StopSignal.Reason.DEADLINE) {
@@ -171,11 +198,20 @@ final class Execution {
       } else {
         LOG.info("stopping the request on database session {} ({}): KILL QUERY, then ROLLBACK", id, describe(reason));
       }
-      sessions.killQuery(conn).onFailure(t -> LOG.debug("KILL QUERY {}: {}", id, t.getMessage()));
+      if (killHeld) {
+        killPending = true;
+      } else {
+        sendKill();
+      }
     }
     // The database has this long to confirm; past it the connection is dropped and the answer
     // goes out anyway.
     graceTimer = vertx.setTimer(graceMs, id -> graceExpired());
+  }
+
+  private void sendKill() {
+    long id = sessions.connectionId(conn);
+    sessions.killQuery(conn).onFailure(t -> LOG.debug("KILL QUERY {}: {}", id, t.getMessage()));
   }
 
   private void graceExpired() {

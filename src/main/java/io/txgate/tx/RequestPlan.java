@@ -19,9 +19,12 @@ import java.util.List;
  *     leaves its outcome unknown
  * @param reset whether the connection is reset before it is reused (a retry or the next borrower),
  *     because a statement may have left session state on it
+ * @param pipelined whether the transaction's statements (and the key's claim) all go out at once, on
+ *     a connection switched to {@code autocommit=0} for the request (see {@link TransactionRunner}):
+ *     a transaction with more than one such command when pipelining is on
  */
 public record RequestPlan(Isolation isolation, boolean setIsolation, boolean autocommit, boolean readOnly,
-                          boolean writes, boolean reset) {
+                          boolean writes, boolean reset, boolean pipelined) {
 
   /**
    * Plans a request.
@@ -33,11 +36,14 @@ public record RequestPlan(Isolation isolation, boolean setIsolation, boolean aut
    * @param defaultIsolation the server's {@code tx.isolation}
    * @param resetAlways the server's {@code db.resetAlways}: reset every connection after use
    * @param databaseIsolation the level pooled connections start with, as probed; null while unknown
+   * @param pipelining the server's {@code tx.pipeline}: whether a transaction's commands may all go
+   *     out at once
    * @throws ProtocolException BAD_REQUEST when a statement would break the transaction (see
    *     {@link SqlGuard}), with its step index when there are several
    */
   public static RequestPlan of(List<Step> steps, Isolation requested, boolean readOnly, boolean keyed,
-                               Isolation defaultIsolation, boolean resetAlways, Isolation databaseIsolation) {
+                               Isolation defaultIsolation, boolean resetAlways, Isolation databaseIsolation,
+                               boolean pipelining) {
     boolean reset = resetAlways;
     boolean multi = steps.size() > 1;
     boolean writes = false;
@@ -64,11 +70,25 @@ public record RequestPlan(Isolation isolation, boolean setIsolation, boolean aut
       ? !writes && isolation != Isolation.READ_UNCOMMITTED
         && databaseIsolation != null && databaseIsolation != Isolation.READ_UNCOMMITTED
       : requested == null && !setIsolation);
-    return new RequestPlan(isolation, setIsolation, autocommit, readOnly, writes, reset);
+    // One command in the transaction (a lone statement with an expectation, or at a level of its
+    // own) already travels with START TRANSACTION in one round trip; only a second command gains
+    // from being sent before the first one's answer.
+    boolean pipelined = pipelining && !autocommit && steps.size() + (keyed ? 1 : 0) > 1;
+    return new RequestPlan(isolation, setIsolation, autocommit, readOnly, writes, reset, pipelined);
   }
 
   /** The statement that opens the transaction when it is not autocommit. */
   public String begin() {
     return readOnly ? "START TRANSACTION READ ONLY" : "START TRANSACTION";
+  }
+
+  /**
+   * Whether a pipelined transaction needs an explicit START TRANSACTION. With autocommit off the
+   * first statement opens the transaction by itself, at the level set for it; only READ ONLY, and a
+   * level set for this transaction alone, need the statement: START TRANSACTION consumes the pending
+   * level at once, so a first statement that fails to parse cannot leave it pending on the connection.
+   */
+  public boolean explicitStart() {
+    return !pipelined || readOnly || setIsolation;
   }
 }

@@ -47,7 +47,7 @@ public final class TransactionRunner {
   /** Server-wide settings of the runner. */
   public record Settings(int maxResultRows, boolean resetAlways, Isolation defaultIsolation,
                          int retryBaseMs, int retryMaxMs, int acquireTimeoutMs, int cancelGraceMs,
-                         int outageHoldMs) {
+                         int outageHoldMs, boolean pipeline) {
   }
 
   private final Vertx vertx;
@@ -90,7 +90,7 @@ public final class TransactionRunner {
     RequestPlan plan;
     try {
       plan = RequestPlan.of(r.steps(), r.isolation(), r.readOnly(), r.requestKey() != null,
-        settings.defaultIsolation(), settings.resetAlways(), databaseIsolation.get());
+        settings.defaultIsolation(), settings.resetAlways(), databaseIsolation.get(), settings.pipeline());
     } catch (ProtocolException e) {
       return Future.failedFuture(e);
     }
@@ -228,6 +228,9 @@ public final class TransactionRunner {
           return Future.failedFuture(Errors.isConnectionLoss(t) && write ? commitUnknown() : t);
         });
     }
+    if (job.plan().pipelined()) {
+      return pipelined(conn, job, n);
+    }
     // The transaction's opening commands and its first statement go out together, one round trip
     // instead of two: the connection answers in order, so the first statement's answer arrives
     // after START TRANSACTION's, and nothing further is sent unless both succeeded. Safe because
@@ -237,7 +240,10 @@ public final class TransactionRunner {
     Future<Void> isolationSet = job.plan().setIsolation()
       ? simple(conn, "SET TRANSACTION ISOLATION LEVEL " + job.plan().isolation().sql())
       : Future.succeededFuture();
-    Future<Void> started = simple(conn, job.plan().begin());
+    // A stop's KILL QUERY waits for START TRANSACTION's answer: interrupting it would let the
+    // statement behind it run, and commit, on its own.
+    job.exec().holdKill();
+    Future<Void> started = simple(conn, job.plan().begin()).onComplete(x -> job.exec().releaseKill());
     Future<Void> begin = Future.all(isolationSet, started).mapEmpty();
     // A request key's claim row waits for the transaction to have started: it must never commit
     // on its own.
@@ -249,17 +255,107 @@ public final class TransactionRunner {
     return Future.join(begin, claim, work).transform(ignored -> {
       if (begin.failed() || claim.failed()) {
         Throwable cause = begin.failed() ? begin.cause() : claim.cause();
-        return rollback(conn).compose(v -> Future.failedFuture(cause));
+        return rollback(conn, job).compose(v -> Future.failedFuture(cause));
       }
       if (!claim.result()) {
-        return rollback(conn).compose(v -> RequestKeys.replay(conn, r.requestKey(), r.requestHash()))
+        return rollback(conn, job).compose(v -> RequestKeys.replay(conn, r.requestKey(), r.requestHash()))
           .onSuccess(replayed -> stats.replays.increment());
       }
       if (work.failed()) {
-        return rollback(conn).compose(v -> Future.failedFuture(work.cause()));
+        return rollback(conn, job).compose(v -> Future.failedFuture(work.cause()));
       }
       return commit(conn, job, work.result(), n);
     });
+  }
+
+  /**
+   * A transaction in two round trips: every command goes out at once, then COMMIT (or ROLLBACK)
+   * once all their answers, and the steps' expectations, have been checked.
+   *
+   * <p>Why it is sound. With autocommit on, an error that rolls back the whole transaction (a
+   * deadlock, 1213, on MariaDB 10.11 and 11.4 and MySQL 8 alike; a lock wait timeout under {@code
+   * innodb_rollback_on_timeout}) ends it there, and the statements already sent behind the failed
+   * one would each run, and commit, on their own. So the connection is switched to {@code
+   * autocommit=0} first, in the same flight: then every statement belongs to a transaction, the one
+   * it opens itself if an error ended the previous one, and only an explicit COMMIT ends it. No
+   * COMMIT is sent unless every answer was a success; after any failure the flight ends with
+   * ROLLBACK, which undoes whatever ran after the failed step. Statements that would commit
+   * implicitly (DDL, LOCK TABLES, SET autocommit) are refused in a batch by {@link SqlGuard} before
+   * anything is sent. Autocommit is switched back on right behind COMMIT or ROLLBACK, in the same
+   * flight, so the connection goes back to the pool in the state it came in ({@link Execution}
+   * checks the server's status flags and resets it otherwise). A failed COMMIT has rolled the
+   * transaction back on all three servers, so the SET behind it can commit nothing.
+   *
+   * <p>A stop's KILL QUERY is held until the server has answered {@code SET autocommit=0}, so that
+   * it can never interrupt the switch and leave the statements behind it in autocommit.
+   */
+  private Future<JsonObject> pipelined(SqlConnection conn, Job job, int n) {
+    TxRequest r = job.request();
+    RequestPlan plan = job.plan();
+    job.exec().holdKill();
+    List<Future<?>> sent = new ArrayList<>();
+    Future<Void> off = simple(conn, "SET autocommit=0").onComplete(x -> job.exec().releaseKill());
+    sent.add(off);
+    if (plan.setIsolation()) {
+      sent.add(simple(conn, "SET TRANSACTION ISOLATION LEVEL " + plan.isolation().sql()));
+    }
+    if (plan.explicitStart()) {
+      sent.add(simple(conn, plan.begin()));
+    }
+    Future<Boolean> claim = r.requestKey() == null ? Future.succeededFuture(true)
+      : RequestKeys.claim(conn, r.requestKey(), r.requestHash());
+    sent.add(claim);
+    int opening = sent.size();
+    for (Step step : r.steps()) {
+      sent.add(statement(conn, step.statement()));
+    }
+    // The connection answers in order: once every future is complete, nothing is in flight.
+    return Future.join(sent).transform(ignored -> {
+      for (int i = 0; i < opening; i++) {
+        if (sent.get(i).failed()) {
+          Throwable cause = sent.get(i).cause();
+          return rollback(conn, job).compose(v -> Future.failedFuture(cause));
+        }
+      }
+      if (!claim.result()) {
+        return rollback(conn, job).compose(v -> RequestKeys.replay(conn, r.requestKey(), r.requestHash()))
+          .onSuccess(replayed -> stats.replays.increment());
+      }
+      List<JsonObject> results = new ArrayList<>(r.steps().size());
+      for (int i = 0; i < r.steps().size(); i++) {
+        Future<?> answer = sent.get(opening + i);
+        Throwable failure = answer.failed() ? new StepFailed(i, answer.cause())
+          : missedExpectation(r.steps().get(i), (JsonObject) answer.result(), i);
+        if (failure != null) {
+          return rollback(conn, job).compose(v -> Future.failedFuture(failure));
+        }
+        results.add((JsonObject) answer.result());
+      }
+      return commit(conn, job, results, n);
+    });
+  }
+
+  /** The step's expectation failure as CONFLICT at its index, or null when it holds (or has none). */
+  private StepFailed missedExpectation(Step step, JsonObject result, int index) {
+    String missed = step.expect() == null ? null : step.expect().check(result);
+    if (missed == null) {
+      return null;
+    }
+    stats.expectationConflicts.increment();
+    return new StepFailed(index, new ProtocolException(ErrorCode.CONFLICT, "step " + index + ": " + missed));
+  }
+
+  /**
+   * Ends the transaction with {@code command} (COMMIT or ROLLBACK) and, for a pipelined one, switches
+   * autocommit back on in the same flight; the outcome is the command's own.
+   */
+  private static Future<Void> end(SqlConnection conn, Job job, String command) {
+    Future<Void> ended = simple(conn, command);
+    if (!job.plan().pipelined()) {
+      return ended;
+    }
+    Future<Void> on = simple(conn, "SET autocommit=1");
+    return Future.join(ended, on).transform(x -> ended);
   }
 
   /**
@@ -283,11 +379,9 @@ public final class TransactionRunner {
     return statement(conn, step.statement())
       .recover(t -> Future.failedFuture(new StepFailed(index, t)))
       .compose(result -> {
-        String missed = step.expect() == null ? null : step.expect().check(result);
+        StepFailed missed = missedExpectation(step, result, index);
         if (missed != null) {
-          stats.expectationConflicts.increment();
-          return Future.failedFuture(new StepFailed(index,
-            new ProtocolException(ErrorCode.CONFLICT, "step " + index + ": " + missed)));
+          return Future.failedFuture(missed);
         }
         results.add(result);
         return steps(conn, job, index + 1, results, begin);
@@ -305,19 +399,21 @@ public final class TransactionRunner {
   private Future<JsonObject> commit(SqlConnection conn, Job job, List<JsonObject> results, int n) {
     TxRequest r = job.request();
     JsonObject body = finish(r, results, n);
+    // The response is stored before COMMIT is sent, never beside it: a COMMIT behind a failed
+    // store would commit the work with no response to replay.
     Future<Void> stored = r.requestKey() == null ? Future.succeededFuture()
       : RequestKeys.store(conn, r.requestKey(), body)
-        .recover(t -> rollback(conn).compose(v -> Future.failedFuture(t)));
+        .recover(t -> rollback(conn, job).transform(x -> Future.failedFuture(t)));
     return stored.compose(v -> {
       ProtocolException stop = job.exec().checkpoint();
       if (stop != null) {
         // Stopped while its last statement ran (deadline, kill, client gone): roll back rather
         // than commit what nobody will be told about.
-        return rollback(conn).compose(x -> Future.failedFuture(stop));
+        return rollback(conn, job).transform(x -> Future.failedFuture(stop));
       }
       job.exec().committing();
       return Future.succeededFuture();
-    }).compose(v -> conn.query("COMMIT").execute().transform(ar -> {
+    }).compose(v -> end(conn, job, "COMMIT").transform(ar -> {
       if (ar.succeeded()) {
         stats.committed.increment();
         return Future.succeededFuture(body);
@@ -337,10 +433,10 @@ public final class TransactionRunner {
       "the database connection broke during COMMIT: the transaction may or may not have committed");
   }
 
-  private static Future<Void> rollback(SqlConnection conn) {
+  private static Future<Void> rollback(SqlConnection conn, Job job) {
     // A failed ROLLBACK (connection gone) changes nothing: the server rolls back an open
     // transaction whose connection closed.
-    return conn.query("ROLLBACK").execute().<Void>mapEmpty().recover(t -> Future.succeededFuture());
+    return end(conn, job, "ROLLBACK").recover(t -> Future.succeededFuture());
   }
 
   private static Future<Void> simple(SqlConnection conn, String sql) {

@@ -18,6 +18,8 @@ public final class FaultProxy implements AutoCloseable {
 
   private static final byte[] COMMIT = "\u0003COMMIT".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] START = "\u0003START TRANSACTION".getBytes(StandardCharsets.US_ASCII);
+  /** How a pipelined transaction opens (see TransactionRunner): its statements follow at once. */
+  private static final byte[] AUTOCOMMIT_OFF = "\u0003SET autocommit=0".getBytes(StandardCharsets.US_ASCII);
 
   private final Vertx vertx = Vertx.vertx();
   private final NetServer server;
@@ -51,7 +53,7 @@ public final class FaultProxy implements AutoCloseable {
     AtomicBoolean stalling = new AtomicBoolean();
     AtomicBoolean cuttingAfterStart = new AtomicBoolean();
     front.handler(data -> {
-      if (contains(data, START) && cutAfterNextStart.compareAndSet(true, false)) {
+      if ((contains(data, START) || contains(data, AUTOCOMMIT_OFF)) && cutAfterNextStart.compareAndSet(true, false)) {
         cuttingAfterStart.set(true);
       }
       if (contains(data, COMMIT) && cutNextCommit.compareAndSet(true, false)) {
@@ -64,8 +66,8 @@ public final class FaultProxy implements AutoCloseable {
     });
     back.handler(data -> {
       if (cuttingAfterStart.get()) {
-        // The database answered START TRANSACTION; by now txgate has the first statement in flight
-        // behind it. The connection dies with two commands unanswered.
+        // The database answered START TRANSACTION (or SET autocommit=0); by now txgate has the
+        // statements in flight behind it. The connection dies with commands unanswered.
         front.close();
         back.close();
         return;
@@ -113,8 +115,9 @@ public final class FaultProxy implements AutoCloseable {
   }
 
   /**
-   * The connection that next sends START TRANSACTION dies as soon as the database answers it,
-   * while the statement pipelined behind it is still unanswered.
+   * The connection that next opens a transaction (START TRANSACTION, or SET autocommit=0 ahead of a
+   * pipelined one) dies as soon as the database answers it, while the statements pipelined behind
+   * it are still unanswered.
    */
   public void cutAfterNextStart() {
     cutAfterNextStart.set(true);

@@ -85,22 +85,46 @@ class RequestPlanTest {
   void plans(Row row) {
     In in = row.in();
     RequestPlan plan = RequestPlan.of(in.steps(), in.requested(), in.readOnly(), in.keyed(), in.serverDefault(),
-      in.resetAlways(), in.database());
+      in.resetAlways(), in.database(), true);
     assertThat(new Out(plan.isolation(), plan.setIsolation(), plan.autocommit(), plan.writes(), plan.reset()))
       .isEqualTo(row.out());
     assertThat(plan.readOnly()).isEqualTo(in.readOnly());
+    assertThat(RequestPlan.of(in.steps(), in.requested(), in.readOnly(), in.keyed(), in.serverDefault(),
+      in.resetAlways(), in.database(), false).pipelined()).as("tx.pipeline off").isFalse();
     assertThat(plan.begin()).isEqualTo(in.readOnly() ? "START TRANSACTION READ ONLY" : "START TRANSACTION");
+  }
+
+  /** Pipelined: a transaction with a second command to send, another step or the key's claim. */
+  @Test
+  void aTransactionWithASecondCommandIsPipelined() {
+    assertThat(plan(steps(READ, WRITE), false, false).pipelined()).isTrue();
+    assertThat(plan(steps(WRITE), true, false).pipelined()).as("keyed: claim and statement").isTrue();
+    assertThat(plan(steps(READ, READ), false, true).pipelined()).as("read only").isTrue();
+    assertThat(plan(steps(READ, READ), false, true).explicitStart()).as("READ ONLY needs START").isTrue();
+    assertThat(plan(steps(READ, WRITE), false, false).explicitStart()).isFalse();
+    assertThat(plan(steps(WRITE), false, false).pipelined()).as("autocommit").isFalse();
+    assertThat(RequestPlan.of(List.of(new Step(new Statement(WRITE, List.of()), new Expectation(1L, null))), null,
+      false, false, RR, false, RR, true).pipelined()).as("one statement with an expectation").isFalse();
+    assertThat(RequestPlan.of(steps(WRITE), SERIALIZABLE, false, false, RR, false, RR, true).pipelined())
+      .as("one statement at a level of its own").isFalse();
+    RequestPlan leveled = RequestPlan.of(steps(READ, WRITE), SERIALIZABLE, false, false, RR, false, RR, true);
+    assertThat(leveled.pipelined()).isTrue();
+    assertThat(leveled.explicitStart()).as("START consumes the level at once").isTrue();
+  }
+
+  private static RequestPlan plan(List<Step> steps, boolean keyed, boolean readOnly) {
+    return RequestPlan.of(steps, null, readOnly, keyed, RR, false, RR, true);
   }
 
   @Test
   void aStatementThatBreaksTheTransactionIsRefusedWithItsStep() {
     assertThatThrownBy(() -> RequestPlan.of(steps(READ, "COMMIT"), null, false, false, REPEATABLE_READ, false,
-      REPEATABLE_READ)).isInstanceOfSatisfying(ProtocolException.class, e -> {
+      REPEATABLE_READ, true)).isInstanceOfSatisfying(ProtocolException.class, e -> {
         assertThat(e.code()).isEqualTo(ErrorCode.BAD_REQUEST);
         assertThat(e.step()).isEqualTo(1);
       });
     assertThatThrownBy(() -> RequestPlan.of(steps("COMMIT"), null, false, false, REPEATABLE_READ, false,
-      REPEATABLE_READ)).isInstanceOfSatisfying(ProtocolException.class, e -> {
+      REPEATABLE_READ, true)).isInstanceOfSatisfying(ProtocolException.class, e -> {
         assertThat(e.code()).isEqualTo(ErrorCode.BAD_REQUEST);
         assertThat(e.step()).isNull();
       });
