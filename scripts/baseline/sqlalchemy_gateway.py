@@ -13,6 +13,7 @@ import base64
 import datetime
 import decimal
 import json
+import signal
 import socketserver
 import sys
 import threading
@@ -230,6 +231,8 @@ def main():
   host, port = options.listen.rsplit(":", 1)
   server = Server((host, int(port)), Handler)
   server.gateway = Gateway(options.db, options.pool)
+  # SIGTERM (how a benchmark stops it) unwinds like Ctrl-C, so the pool closes its connections.
+  signal.signal(signal.SIGTERM, signal.default_int_handler)
   print("listening on %s:%d" % server.server_address[:2], flush=True)
   try:
     server.serve_forever()
