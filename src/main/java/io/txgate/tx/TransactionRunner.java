@@ -275,9 +275,10 @@ public final class TransactionRunner {
    * <p>Why it is sound. With autocommit on, an error that rolls back the whole transaction (a
    * deadlock, 1213, on MariaDB 10.11 and 11.4 and MySQL 8 alike; a lock wait timeout under {@code
    * innodb_rollback_on_timeout}) ends it there, and the statements already sent behind the failed
-   * one would each run, and commit, on their own: seen on MariaDB 10.11 (PipeliningTest), and what
-   * MySQL 8 does after it clears the transaction's BEGIN. MariaDB 11.4 was seen to keep the next
-   * statement inside a transaction, which nothing here relies on. So the connection is switched to {@code
+   * one would each run, and commit, on their own: seen on MariaDB 10.11 (PipeliningTest). MySQL 8
+   * also rolls back the whole transaction on a deadlock (its manual, "Deadlocks in InnoDB"); no MySQL
+   * 8 server was at hand to watch it. MariaDB 11.4 was seen to keep the next statement inside a
+   * transaction, which nothing here relies on. So the connection is switched to {@code
    * autocommit=0} first, in the same flight: then every statement belongs to a transaction, the one
    * it opens itself if an error ended the previous one, and only an explicit COMMIT ends it. No
    * COMMIT is sent unless every answer was a success; after any failure the flight ends with
