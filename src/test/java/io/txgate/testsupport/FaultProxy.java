@@ -1,11 +1,7 @@
 package io.txgate.testsupport;
 
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.net.NetClient;
-import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetSocket;
-import io.vertx.mysqlclient.MySQLConnectOptions;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -21,32 +17,15 @@ public final class FaultProxy implements AutoCloseable {
   /** How a pipelined transaction opens (see TransactionRunner): its statements follow at once. */
   private static final byte[] AUTOCOMMIT_OFF = "\u0003SET autocommit=0".getBytes(StandardCharsets.US_ASCII);
 
-  private final Vertx vertx = Vertx.vertx();
-  private final NetServer server;
-  private final NetClient client;
+  private final DatabaseProxy proxy;
   private final AtomicBoolean cutNextCommit = new AtomicBoolean();
   private final AtomicBoolean stallNextCommit = new AtomicBoolean();
   private final AtomicBoolean cutAfterNextStart = new AtomicBoolean();
-  private final String url;
 
-  public FaultProxy() {
-    MySQLConnectOptions target = io.txgate.config.DatabaseUrls.parse(TestDatabase.url());
-    client = vertx.createNetClient();
-    server = vertx.createNetServer().connectHandler(front -> {
-      front.pause();
-      client.connect(target.getPort(), target.getHost()).onComplete(ar -> {
-        if (ar.failed()) {
-          front.close();
-          return;
-        }
-        pipe(front, ar.result());
-      });
-    });
-    TestServer.await(server.listen(0, "127.0.0.1"));
-    String user = target.getUser() + (target.getPassword() == null || target.getPassword().isEmpty()
-      ? "" : ":" + target.getPassword());
-    url = "mysql://" + user + "@127.0.0.1:" + server.actualPort() + "/" + target.getDatabase();
+    public FaultProxy() {
+    proxy = new DatabaseProxy(this::pipe);
   }
+
 
   private void pipe(NetSocket front, NetSocket back) {
     AtomicBoolean cutting = new AtomicBoolean();
@@ -106,7 +85,7 @@ public final class FaultProxy implements AutoCloseable {
 
   /** The URL txgate should use to reach the database through this proxy. */
   public String url() {
-    return url;
+    return proxy.url();
   }
 
   /** The next COMMIT reaches the database; its answer never reaches txgate. */
@@ -130,6 +109,6 @@ public final class FaultProxy implements AutoCloseable {
 
   @Override
   public void close() {
-    TestServer.await(vertx.close());
+    proxy.close();
   }
 }

@@ -2,10 +2,7 @@ package io.txgate.testsupport;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.net.NetClient;
-import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetSocket;
-import io.vertx.mysqlclient.MySQLConnectOptions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,30 +18,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class RoundTripProxy implements AutoCloseable {
 
-  private final Vertx vertx = Vertx.vertx();
-  private final NetServer server;
-  private final NetClient client;
-  private final String url;
+  private final DatabaseProxy proxy;
+  private final Vertx vertx;
   private final Map<NetSocket, AtomicInteger> flights = new ConcurrentHashMap<>();
 
-  public RoundTripProxy(long delayMs) {
-    MySQLConnectOptions target = io.txgate.config.DatabaseUrls.parse(TestDatabase.url());
-    client = vertx.createNetClient();
-    server = vertx.createNetServer().connectHandler(front -> {
-      front.pause();
-      client.connect(target.getPort(), target.getHost()).onComplete(ar -> {
-        if (ar.failed()) {
-          front.close();
-          return;
-        }
-        pipe(front, ar.result(), delayMs);
-      });
-    });
-    TestServer.await(server.listen(0, "127.0.0.1"));
-    String user = target.getUser() + (target.getPassword() == null || target.getPassword().isEmpty()
-      ? "" : ":" + target.getPassword());
-    url = "mysql://" + user + "@127.0.0.1:" + server.actualPort() + "/" + target.getDatabase();
+    public RoundTripProxy(long delayMs) {
+    proxy = new DatabaseProxy((front, back) -> pipe(front, back, delayMs));
+    vertx = proxy.vertx;
   }
+
 
   private void pipe(NetSocket front, NetSocket back, long delayMs) {
     AtomicInteger count = new AtomicInteger();
@@ -73,7 +55,7 @@ public final class RoundTripProxy implements AutoCloseable {
 
   /** The URL txgate should use to reach the database through this proxy. */
   public String url() {
-    return url;
+    return proxy.url();
   }
 
   /** The flights so far on each connection open now. */
@@ -100,6 +82,6 @@ public final class RoundTripProxy implements AutoCloseable {
 
   @Override
   public void close() {
-    TestServer.await(vertx.close());
+    proxy.close();
   }
 }
