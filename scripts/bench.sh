@@ -40,6 +40,9 @@ command -v mvn >/dev/null || mvn=./mvnw
 classpath="target/test-classes:target/classes:$(cat target/test-classpath.txt)"
 
 export TXGATE_PROTOCOL_PORT=$port TXGATE_ADMIN_PORT=$((port + 1)) TXGATE_DB_POOL_SIZE=$pool
+# Every load connection comes from 127.0.0.1: the per-address cap (1,000 by default) would turn
+# away all but the first thousand of a 10,000-connection step.
+export TXGATE_PROTOCOL_MAX_CONNECTIONS_PER_ADDRESS=0
 if [ -z "${TXGATE_DB_URL:-}" ]; then
   export TXGATE_EMBEDDED_DATA_DIR=target/bench-data TXGATE_EMBEDDED_PORT=$((port + 2))
   db_url="mysql://root@127.0.0.1:$((port + 2))/txgate"

@@ -84,7 +84,8 @@ public final class BenchReport {
       .append(" (SELECT VERSION()).\n");
     md.append("- Command: `").append(command).append("`\n");
     md.append("- Protocol path: TLS ").append(r.getBoolean("tls") ? "on" : "off").append(", client authentication ")
-      .append(r.getBoolean("auth") ? "on (a token, checked once per connection)" : "off").append(".\n");
+      .append(r.getBoolean("auth") ? "on (a token, checked once per connection)" : "off")
+      .append("; no per-address connection cap (every load connection comes from 127.0.0.1).\n");
     md.append("- Each step runs ").append(r.getInteger("rounds")).append(" rounds of ").append(r.getInteger("seconds"))
       .append(" s per target, the targets in turn within each round (txgate, direct")
       .append(r.getBoolean("baseline") ? ", baseline" : "").append("), after ").append(r.getInteger("warmup"))
