@@ -107,7 +107,8 @@ if [ "$want_baseline" = 1 ]; then
     exit 1
   fi
   blog=target/bench-baseline.log
-  "$python" "$baseline_script" --listen "127.0.0.1:$((port + 3))" --db "$db_url" --pool "$pool" >"$blog" 2>&1 &
+  # -u: its "listening on" line must reach the log at once, not when a buffer fills.
+  "$python" -u "$baseline_script" --listen "127.0.0.1:$((port + 3))" --db "$db_url" --pool "$pool" >"$blog" 2>&1 &
   baseline=$!
   wait_listening "$baseline" "$blog"
   baseline_args=(--baseline "127.0.0.1:$((port + 3))")
