@@ -12,7 +12,7 @@
 #   BASELINE          1: also the baseline gateway (scripts/baseline/sqlalchemy_gateway.py); 0: not.
 #                     Default: on when python3 can import sqlalchemy and pymysql.
 #   BASELINE_SCRIPT   the baseline gateway to start (default scripts/baseline/sqlalchemy_gateway.py)
-#   PYTHON            the Python that runs it (default python3)
+#   PYTHON            the Python that runs it (default /usr/bin/python3, else python3)
 #   IDLE_MEMORY=0     skip scripts/idle-memory.sh (run after the load when it exists)
 #   BENCH_PORT        txgate's protocol port; the admin port, embedded database and baseline take
 #                     the next three (default 7410)
@@ -29,7 +29,8 @@ warmup=${WARMUP_SECONDS:-15}
 pool=${TXGATE_DB_POOL_SIZE:-16}
 port=${BENCH_PORT:-7410}
 report=${REPORT-docs/BENCHMARKS.md}
-python=${PYTHON:-python3}
+# Debian's python3 has Debian's SQLAlchemy and PyMySQL; a python3 earlier on the PATH (pyenv) may not.
+python=${PYTHON:-$( [ -x /usr/bin/python3 ] && echo /usr/bin/python3 || echo python3)}
 baseline_script=${BASELINE_SCRIPT:-scripts/baseline/sqlalchemy_gateway.py}
 results=target/bench-results.json
 
