@@ -49,12 +49,14 @@ public record RequestPlan(Isolation isolation, boolean setIsolation, boolean aut
     boolean writes = false;
     for (int i = 0; i < steps.size(); i++) {
       String sql = steps.get(i).statement().sql();
+      StatementFacts.Facts facts;
       try {
-        reset |= SqlGuard.check(sql, multi) == SqlGuard.Verdict.RESET;
+        facts = StatementFacts.of(sql, multi);
       } catch (ProtocolException e) {
         throw multi ? e.atStep(i) : e;
       }
-      writes |= !SqlGuard.isRead(sql);
+      reset |= facts.verdict() == SqlGuard.Verdict.RESET;
+      writes |= !facts.read();
     }
     Isolation isolation = requested != null ? requested : defaultIsolation;
     boolean setIsolation = isolation != databaseIsolation;
