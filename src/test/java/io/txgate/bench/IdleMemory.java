@@ -47,13 +47,13 @@ public final class IdleMemory {
     long soak = Long.parseLong(a.getOrDefault("soak-seconds", "0"));
     String md = soak > 0
       ? soak(probe, server, count, n, soak, Integer.parseInt(a.getOrDefault("churn-rate", "300")), label)
-      : idle(probe, server, count, n, label);
+      : idle(probe, server, count, n, label, out.resolveSibling("idle-memory-" + label + "-classes.txt"));
     Files.writeString(out, md);
     System.out.print(md);
   }
 
   private static String idle(ServerProbe probe, InetSocketAddress server, ConnectionCount count, int n,
-                             String label) throws Exception {
+                             String label, Path classes) throws Exception {
     int baseline = count.get();
     ServerProbe.Reading before = probe.read(true);
     try (IdleClients clients = new IdleClients(server)) {
@@ -63,6 +63,7 @@ public final class IdleMemory {
       count.awaitAtLeast(baseline + n);
       Thread.sleep(2000); // let the accept path finish whatever it does after the count
       ServerProbe.Reading after = probe.read(true);
+      Files.writeString(classes, classesGrown(n, before, after, Integer.MAX_VALUE, "%d %.2f %.1f %s%n"));
       return report(label, n, before, after);
     }
   }
@@ -82,21 +83,28 @@ public final class IdleMemory {
       after.heapCommittedKb(), (after.heapCommittedKb() - before.heapCommittedKb()) / (double) n));
     md.append("Live objects that grew, by bytes per connection (GC.class_histogram after minus before):\n\n");
     md.append("| class | instances per connection | bytes per connection |\n| --- | ---: | ---: |\n");
-    List<Map.Entry<String, long[]>> grown = new ArrayList<>();
-    for (Map.Entry<String, long[]> e : after.histogram().entrySet()) {
-      long[] was = before.histogram().getOrDefault(e.getKey(), new long[2]);
-      long[] delta = {e.getValue()[0] - was[0], e.getValue()[1] - was[1]};
-      grown.add(Map.entry(e.getKey(), delta));
-    }
-    grown.sort((x, y) -> Long.compare(y.getValue()[1], x.getValue()[1]));
-    for (Map.Entry<String, long[]> e : grown.subList(0, Math.min(TOP_CLASSES, grown.size()))) {
-      md.append(String.format(Locale.ROOT, "| `%s` | %.2f | %.0f |%n", e.getKey(), e.getValue()[0] / (double) n,
-        e.getValue()[1] / (double) n));
-    }
+    md.append(classesGrown(n, before, after, TOP_CLASSES, "| `%4$s` | %2$.2f | %3$.0f |%n"));
     md.append(String.format(Locale.ROOT, "| all classes | | %.0f |%n%n",
       (after.liveBytes() - before.liveBytes()) / (double) n));
     md.append(String.format(Locale.ROOT, "%s-rss-kb: %.2f%n%s-live-kb: %.2f%n%n", label, rssPer, label, heapPer));
     return md.toString();
+  }
+
+  /** The classes whose live bytes grew most, one line each: bytes, instances and bytes per connection, name. */
+  private static String classesGrown(int n, ServerProbe.Reading before, ServerProbe.Reading after, int top,
+                                     String format) {
+    List<Map.Entry<String, long[]>> grown = new ArrayList<>();
+    for (Map.Entry<String, long[]> e : after.histogram().entrySet()) {
+      long[] was = before.histogram().getOrDefault(e.getKey(), new long[2]);
+      grown.add(Map.entry(e.getKey(), new long[] {e.getValue()[0] - was[0], e.getValue()[1] - was[1]}));
+    }
+    grown.sort((x, y) -> Long.compare(y.getValue()[1], x.getValue()[1]));
+    StringBuilder out = new StringBuilder();
+    for (Map.Entry<String, long[]> e : grown.subList(0, Math.min(top, grown.size()))) {
+      out.append(String.format(Locale.ROOT, format, e.getValue()[1], e.getValue()[0] / (double) n,
+        e.getValue()[1] / (double) n, e.getKey()));
+    }
+    return out.toString();
   }
 
   private static String soak(ServerProbe probe, InetSocketAddress server, ConnectionCount count, int idleCount,
