@@ -6,7 +6,7 @@
 #   MVN_FLAGS         extra Maven flags, e.g. -o
 #   IDLE_CONNECTIONS  idle connections to open (default 10000)
 #   IDLE_PORT         first of four ports: protocol, console, embedded database, bare server (default 7500)
-#   TXGATE_DB_URL     database to use (default: the embedded MariaDB, in target/idle-data)
+#   TXGATE_DB_URL     database to use (default: the embedded MariaDB, in target/idle-data-<IDLE_PORT>)
 #   SOAK_SECONDS      when set: connections churn that long instead (one in 20 stays idle, replacing
 #                     the oldest), RSS and heap sampled every 60 s; writes target/idle-soak.md
 #   CHURN_RATE        new connections per second in the soak (default 300)
@@ -26,7 +26,7 @@ cp="target/test-classes:target/classes:$(cat target/test-classpath.txt)"
 
 export TXGATE_PROTOCOL_PORT=$port TXGATE_ADMIN_PORT=$((port + 1))
 if [ -z "${TXGATE_DB_URL:-}" ]; then
-  export TXGATE_EMBEDDED_DATA_DIR=target/idle-data TXGATE_EMBEDDED_PORT=$((port + 2))
+  export TXGATE_EMBEDDED_DATA_DIR=target/idle-data-$port TXGATE_EMBEDDED_PORT=$((port + 2))
 fi
 
 server=
