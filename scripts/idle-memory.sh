@@ -88,7 +88,11 @@ txgate_kb=$(sed -n 's/^txgate-rss-kb: //p' target/idle-memory-txgate.md)
   if [ -f target/idle-memory-bare.md ] && [ "${BARE:-1}" != 0 ]; then
     bare_kb=$(sed -n 's/^bare-rss-kb: //p' target/idle-memory-bare.md)
     cat target/idle-memory-bare.md
-    echo "txgate's own cost (txgate minus bare NetServer): $(echo "$txgate_kb - $bare_kb" | bc -l | xargs printf '%.2f') KB RSS per connection."
+    txgate_live=$(sed -n 's/^txgate-live-kb: //p' target/idle-memory-txgate.md)
+    bare_live=$(sed -n 's/^bare-live-kb: //p' target/idle-memory-bare.md)
+    echo "txgate's own cost (txgate minus bare NetServer): $(echo "$txgate_live - $bare_live" | bc -l | xargs printf '%.2f') KB"
+    echo "of live objects per connection (exact), $(echo "$txgate_kb - $bare_kb" | bc -l | xargs printf '%.2f') KB of RSS"
+    echo "(RSS follows the heap G1 keeps committed and swings by a few KB per connection between runs)."
     echo
   fi
   echo "per-connection-kb: $txgate_kb"

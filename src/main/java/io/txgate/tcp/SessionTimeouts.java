@@ -131,6 +131,9 @@ final class SessionTimeouts {
     if (authDeadline != 0 && now - authDeadline >= 0) {
       authDeadline = 0;
       expiry.authTimedOut();
+      if (stopped) {
+        return; // the session closed on the spot: its idle clock has nothing left to watch
+      }
     }
     if (idleTimeoutNanos > 0 && idle && now - idleSince >= idleTimeoutNanos) {
       // The session ends or stays busy; either way its idle clock has done its job.
