@@ -23,7 +23,12 @@ import io.vertx.core.buffer.Buffer;
 public final class FrameDecoder {
 
   private final int maxFrameBytes;
-  private Buffer buf = Buffer.buffer();
+  /**
+   * What was received and not yet handed out; null while that is nothing, so that an idle
+   * connection holds no buffer at all (a fresh one costs 300 bytes, one a large frame grew costs
+   * that frame's size).
+   */
+  private Buffer buf;
   private int start;
   /** Where the search for the next '\n' resumes, so no byte is scanned twice. */
   private int scan;
@@ -41,11 +46,8 @@ public final class FrameDecoder {
     if (failed) {
       return;
     }
-    if (start > 0 && start == buf.length()) {
-      // Everything was consumed: start over instead of growing forever.
+    if (buf == null) {
       buf = Buffer.buffer(data.length());
-      start = 0;
-      scan = 0;
     } else if (start > 64 * 1024 && start > buf.length() / 2) {
       buf = buf.getBuffer(start, buf.length());
       scan -= start;
@@ -64,6 +66,9 @@ public final class FrameDecoder {
     if (failed) {
       throw tooLarge();
     }
+    if (buf == null) {
+      return null;
+    }
     int end = buf.length();
     for (int i = scan; i < end; i++) {
       if (buf.getByte(i) == '\n') {
@@ -75,6 +80,12 @@ public final class FrameDecoder {
         Buffer frame = buf.getBuffer(start, frameEnd);
         start = i + 1;
         scan = start;
+        if (start == end) {
+          // Everything was consumed: drop the buffer rather than keep it, however large it grew.
+          buf = null;
+          start = 0;
+          scan = 0;
+        }
         return frame;
       }
     }
@@ -89,7 +100,7 @@ public final class FrameDecoder {
 
   /** Bytes received but not yet handed out as frames. */
   public int buffered() {
-    return buf.length() - start;
+    return buf == null ? 0 : buf.length() - start;
   }
 
   private ProtocolException tooLarge() {

@@ -65,8 +65,11 @@ public final class ClientSession {
   private volatile InFlight inFlight;
   /** An operator killed the session: the connection closes with no further answer on it. */
   private volatile boolean killed;
-  /** The stop signal of the request in flight (a fresh one per request); raised by a kill or a close. */
-  private volatile StopSignal stop = new StopSignal();
+  /**
+   * The stop signal of the request in flight (a fresh one per request); raised by a kill or a close.
+   * Null until the first request: an idle connection needs none.
+   */
+  private volatile StopSignal stop;
   private volatile long requests;
   private volatile long errors;
   private volatile long bytesIn;
@@ -103,7 +106,8 @@ public final class ClientSession {
   }
 
   ClientSession(String id, NetSocket socket, RequestDecoder requestDecoder, RequestHandler handler, Sessions sessions,
-                String instance, Vertx vertx, long frameTimeoutMs, long idleTimeoutMs, long authTimeoutMs) {
+                String instance, Vertx vertx, SessionClock clock, long frameTimeoutMs, long idleTimeoutMs,
+                long authTimeoutMs) {
     this.id = id;
     this.instance = instance;
     this.socket = socket;
@@ -114,7 +118,7 @@ public final class ClientSession {
     this.remoteHost = hostOf(socket);
     this.vertx = vertx;
     this.frameTimeoutMs = frameTimeoutMs;
-    this.timeouts = new SessionTimeouts(vertx, frameTimeoutMs, idleTimeoutMs, this::frameTimedOut, this::idleTimedOut);
+    this.timeouts = new SessionTimeouts(vertx, clock, frameTimeoutMs, idleTimeoutMs, new Expiry());
     this.authTimeoutMs = authTimeoutMs;
   }
 
@@ -125,9 +129,24 @@ public final class ClientSession {
     socket.closeHandler(v -> onClosed());
     socket.exceptionHandler(t -> LOG.debug("session {}: {}", id, t.toString()));
     socket.shutdownHandler(v -> shutdown());
-    timeouts.start();
-    if (handler.mustAuthenticate(this)) {
-      vertx.setTimer(authTimeoutMs, t -> authTimedOut());
+    timeouts.start(handler.mustAuthenticate(this) ? authTimeoutMs : 0);
+  }
+
+  /** What the session's clocks call when they run out (one object for the three, not three lambdas). */
+  private final class Expiry implements SessionTimeouts.Expiry {
+    @Override
+    public void frameTimedOut() {
+      ClientSession.this.frameTimedOut();
+    }
+
+    @Override
+    public void idleTimedOut() {
+      ClientSession.this.idleTimedOut();
+    }
+
+    @Override
+    public void authTimedOut() {
+      ClientSession.this.authTimedOut();
     }
   }
 
@@ -302,7 +321,7 @@ public final class ClientSession {
     // Nobody is left to read the answer: the request in flight stops and rolls back rather than
     // holding its database connection and locks. Past the shutdown grace period, the server
     // closes the connections that are still busy, which lands here too.
-    if (busy) {
+    if (busy && stop != null) {
       stop.stop(draining ? StopSignal.Reason.SHUTDOWN : StopSignal.Reason.CLIENT_GONE);
     }
   }
@@ -376,7 +395,10 @@ public final class ClientSession {
    */
   public Future<Void> kill() {
     killed = true;
-    stop.stop(StopSignal.Reason.KILLED);
+    StopSignal s = stop;
+    if (s != null) {
+      s.stop(StopSignal.Reason.KILLED);
+    }
     return socket.close();
   }
 

@@ -30,6 +30,8 @@ public final class ProtocolVerticle extends VerticleBase {
   private final ProtocolServer shared;
   private NetServer server;
   private String instanceName;
+  /** The idle and authentication deadlines of this instance's sessions, all on its event loop. */
+  private SessionClock clock;
 
   /**
    * @param tls the port's TLS options, or null for plaintext
@@ -48,6 +50,7 @@ public final class ProtocolVerticle extends VerticleBase {
   public Future<?> start() {
     instanceName = Thread.currentThread().getName().replace("vert.x-", "");
     TxgateConfig.Protocol p = config.protocol();
+    clock = new SessionClock(vertx, shortestTimeoutMs());
     // With TLS, Vert.x calls accept() only once the handshake is done: a client that does not
     // handshake (plaintext, or no certificate when one is required) never gets a session.
     server = vertx.createNetServer(ServerTls.apply(new NetServerOptions()
@@ -77,9 +80,22 @@ public final class ProtocolVerticle extends VerticleBase {
       return;
     }
     // From here the session owns the address slot and gives it back when it closes.
-    new ClientSession(sessions.newId(), socket, handler.decoder(), handler, sessions, instanceName, vertx,
+    new ClientSession(sessions.newId(), socket, handler.decoder(), handler, sessions, instanceName, vertx, clock,
       config.protocol().frameTimeoutMs(), config.protocol().idleTimeoutSeconds() * 1000L,
       config.access().timeoutSeconds() * 1000L).start();
+  }
+
+  /** The shortest of the idle and authentication timeouts that are set: what the clock's tick must resolve. */
+  private long shortestTimeoutMs() {
+    long idle = config.protocol().idleTimeoutSeconds() * 1000L;
+    long auth = config.access().timeoutSeconds() * 1000L;
+    long shortest = Long.MAX_VALUE;
+    for (long t : new long[] {idle, auth}) {
+      if (t > 0) {
+        shortest = Math.min(shortest, t);
+      }
+    }
+    return shortest == Long.MAX_VALUE ? SessionClock.MAX_TICK_MS * 4 : shortest;
   }
 
   private static void refuse(NetSocket socket, ErrorCode code, String message) {

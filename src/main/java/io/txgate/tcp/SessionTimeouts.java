@@ -4,8 +4,8 @@ import io.vertx.core.Vertx;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The two clocks of one client session, so that a client cannot hold a connection slot without
- * using it:
+ * The clocks of one client session, so that a client cannot hold a connection slot without using
+ * it:
  *
  * <ul>
  *   <li>the frame clock runs while a frame is partly received and the session is free to read it.
@@ -15,46 +15,74 @@ import java.util.concurrent.TimeUnit;
  *   <li>the idle clock runs while no request is in flight and no partial frame is buffered. A
  *     request waiting on the database is never idle, however long it takes; Vert.x's own
  *     {@code NetServerOptions} idle timeout counts socket I/O only and would cut it.
+ *   <li>the authentication clock, on a server that requires a hello with a credential first, runs
+ *     from the connection's start.
  * </ul>
  *
- * <p>Each clock has at most one Vert.x timer, re-armed only when it fires and finds its deadline
- * moved, so the request path costs a few field writes and no timer set or cancel per request.
- * Everything runs on the session's event loop.
+ * <p>The idle and authentication deadlines are checked by the event loop's {@link SessionClock},
+ * so an idle session holds no timer of its own. The frame clock keeps a Vert.x timer, armed only
+ * while a partial frame is pending and re-armed only when it fires and finds its deadline moved,
+ * so the request path costs a few field writes and no timer set or cancel per request. Everything
+ * runs on the session's event loop.
  */
 final class SessionTimeouts {
 
+  /** What the session does when a clock runs out. */
+  interface Expiry {
+    void frameTimedOut();
+
+    void idleTimedOut();
+
+    void authTimedOut();
+  }
+
   private final Vertx vertx;
+  private final SessionClock clock;
   private final long frameTimeoutNanos;
   private final long idleTimeoutNanos;
-  private final Runnable onFrameTimeout;
-  private final Runnable onIdleTimeout;
+  private final Expiry expiry;
+
+  /** The links of the clock's list (see {@link SessionClock}). */
+  SessionTimeouts prev;
+  SessionTimeouts next;
 
   private boolean partial;
   private long partialSince;
   private boolean idle;
   private long idleSince;
+  /** When the session must have authenticated (System.nanoTime), or 0: no such deadline. */
+  private long authDeadline;
   private long frameTimer = -1;
-  private long idleTimer = -1;
   private boolean stopped;
 
   /**
    * @param frameTimeoutMs how long a frame may take to arrive once begun; 0: no limit
    * @param idleTimeoutMs how long a session may sit idle; 0: forever
    */
-  SessionTimeouts(Vertx vertx, long frameTimeoutMs, long idleTimeoutMs, Runnable onFrameTimeout,
-                  Runnable onIdleTimeout) {
+  SessionTimeouts(Vertx vertx, SessionClock clock, long frameTimeoutMs, long idleTimeoutMs, Expiry expiry) {
     this.vertx = vertx;
+    this.clock = clock;
     this.frameTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(frameTimeoutMs);
     this.idleTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(idleTimeoutMs);
-    this.onFrameTimeout = onFrameTimeout;
-    this.onIdleTimeout = onIdleTimeout;
+    this.expiry = expiry;
   }
 
-  /** The connection is open and nothing has arrived yet: idle from now. */
-  void start() {
+  /**
+   * The connection is open and nothing has arrived yet: idle from now.
+   *
+   * @param authTimeoutMs how long the session has to authenticate; 0: it need not
+   */
+  void start(long authTimeoutMs) {
+    long now = System.nanoTime();
     idle = true;
-    idleSince = System.nanoTime();
-    armIdle(idleTimeoutNanos);
+    idleSince = now;
+    if (authTimeoutMs > 0) {
+      // Never 0, which means "none".
+      authDeadline = (now + TimeUnit.MILLISECONDS.toNanos(authTimeoutMs)) | 1;
+    }
+    if (idleTimeoutNanos > 0 || authDeadline != 0) {
+      clock.add(this);
+    }
   }
 
   /** A complete frame was taken from the buffer: the partial frame it was, if any, is done. */
@@ -88,13 +116,31 @@ final class SessionTimeouts {
   /** The session closed: no clock may fire any more. */
   void stop() {
     stopped = true;
+    clock.remove(this);
     if (frameTimer >= 0) {
       vertx.cancelTimer(frameTimer);
       frameTimer = -1;
     }
-    if (idleTimer >= 0) {
-      vertx.cancelTimer(idleTimer);
-      idleTimer = -1;
+  }
+
+  /** The clock's tick: fires what ran out by {@code now}, each at most once. */
+  void check(long now) {
+    if (stopped) {
+      return;
+    }
+    if (authDeadline != 0 && now - authDeadline >= 0) {
+      authDeadline = 0;
+      expiry.authTimedOut();
+      if (stopped) {
+        return; // the session closed on the spot: its idle clock has nothing left to watch
+      }
+    }
+    if (idleTimeoutNanos > 0 && idle && now - idleSince >= idleTimeoutNanos) {
+      // The session ends or stays busy; either way its idle clock has done its job.
+      clock.remove(this);
+      expiry.idleTimedOut();
+    } else if (idleTimeoutNanos == 0 && authDeadline == 0) {
+      clock.remove(this);
     }
   }
 
@@ -111,33 +157,9 @@ final class SessionTimeouts {
     }
     long left = partialSince + frameTimeoutNanos - System.nanoTime();
     if (left <= 0) {
-      onFrameTimeout.run();
+      expiry.frameTimedOut();
     } else {
       armFrame(left); // an earlier frame completed and a later one began since this was armed
-    }
-  }
-
-  private void armIdle(long delayNanos) {
-    if (idleTimeoutNanos > 0 && idleTimer < 0 && !stopped) {
-      idleTimer = vertx.setTimer(toMillis(delayNanos), id -> idleTimerFired());
-    }
-  }
-
-  private void idleTimerFired() {
-    idleTimer = -1;
-    if (stopped) {
-      return;
-    }
-    if (!idle) {
-      // Busy or mid-frame: it cannot become idle for less than a full timeout from now.
-      armIdle(idleTimeoutNanos);
-      return;
-    }
-    long left = idleSince + idleTimeoutNanos - System.nanoTime();
-    if (left <= 0) {
-      onIdleTimeout.run();
-    } else {
-      armIdle(left);
     }
   }
 
