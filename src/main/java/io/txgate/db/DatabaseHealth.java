@@ -15,7 +15,6 @@ import io.vertx.core.VertxException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mysqlclient.MySQLConnectOptions;
-import io.vertx.mysqlclient.MySQLConnection;
 import io.vertx.sqlclient.ClosedConnectionException;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
@@ -65,6 +64,7 @@ public final class DatabaseHealth {
   }
 
   private final Vertx vertx;
+  private final Connector connector;
   private final Context context;
   private final MySQLConnectOptions connectOptions;
   private final TxgateConfig.Outage settings;
@@ -94,6 +94,7 @@ public final class DatabaseHealth {
   public DatabaseHealth(Vertx vertx, Context context, TxgateConfig.Db db, MeterRegistry registry,
                         List<StartupTask> tasks) {
     this.vertx = vertx;
+    this.connector = new Connector(vertx);
     this.context = context;
     this.connectOptions = DatabaseUrls.connectOptions(db).setCharset("utf8mb4");
     this.settings = db.outage();
@@ -303,7 +304,7 @@ public final class DatabaseHealth {
         conn[0].close();
       }
     });
-    MySQLConnection.connect(vertx, connectOptions)
+    connector.connect(connectOptions)
       .compose(c -> {
         conn[0] = c;
         if (outcome.future().isComplete()) {

@@ -34,6 +34,7 @@ public final class DbSessions {
   private static final Logger LOG = LoggerFactory.getLogger(DbSessions.class);
 
   private final Vertx vertx;
+  private final Connector connector;
   private final MySQLConnectOptions options;
   private final long statementLimitMs;
   private final int connectTimeoutMs;
@@ -45,6 +46,7 @@ public final class DbSessions {
    */
   public DbSessions(Vertx vertx, MySQLConnectOptions options, long statementLimitMs, int connectTimeoutMs) {
     this.vertx = vertx;
+    this.connector = new Connector(vertx);
     this.options = options;
     this.statementLimitMs = statementLimitMs;
     this.connectTimeoutMs = connectTimeoutMs;
@@ -138,7 +140,7 @@ public final class DbSessions {
     // wait is bounded here, and a connection that arrives too late is closed.
     long timer = vertx.setTimer(connectTimeoutMs, id -> p.tryFail("no answer from the database within "
       + connectTimeoutMs + " ms"));
-    MySQLConnection.connect(vertx, options).onComplete(ar -> {
+    connector.connect(options).onComplete(ar -> {
       vertx.cancelTimer(timer);
       if (ar.succeeded()) {
         if (!p.tryComplete(ar.result())) {
