@@ -5,6 +5,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.internal.ContextInternal;
 import io.vertx.sqlclient.Pool;
 import java.util.function.Function;
 
@@ -16,7 +17,9 @@ import java.util.function.Function;
  * verticles run on one loop per core, and under load the pool hands each waiter whichever
  * connection comes free first, so most statements would pay two thread hand-offs. Here a request
  * crosses once to this loop, runs its whole transaction on it, with every connection created,
- * used and returned there, and its result crosses back once.
+ * used and returned there, and its result crosses back once. A request that arrives on this loop's
+ * own thread (Vert.x has one event loop per core, so one protocol verticle shares it) does not
+ * cross at all.
  */
 public final class DbLoop {
 
@@ -63,6 +66,16 @@ public final class DbLoop {
     Context caller = Vertx.currentContext();
     if (caller == context) {
       return apply(work);
+    }
+    ContextInternal own = (ContextInternal) context;
+    if (caller != null && own.inThread()) {
+      // The caller runs on this loop's thread, in another context (a protocol verticle that shares
+      // the loop; see Telemetry#newVertx): the work and its result switch contexts in place, with
+      // no task queued and no thread woken.
+      ContextInternal back = (ContextInternal) caller;
+      Promise<T> result = Promise.promise();
+      own.emit(null, v -> apply(work).onComplete(ar -> back.emit(ar, result::handle)));
+      return result.future();
     }
     Promise<T> result = Promise.promise();
     context.runOnContext(v -> apply(work).onComplete(ar -> {

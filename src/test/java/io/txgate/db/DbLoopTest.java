@@ -62,6 +62,35 @@ class DbLoopTest {
     assertThat(where[1]).as("the answer came back on the caller's context").isSameAs(caller);
   }
 
+  /**
+   * A caller on the pool loop's own thread (another context, as a protocol verticle that shares the
+   * loop) hands nothing to another thread: the work runs before call() returns, on the pool's
+   * context, and the answer comes back on the caller's.
+   */
+  @Test
+  void aCallerOnThePoolsThreadDoesNotHandOff() throws Exception {
+    io.vertx.core.internal.ContextInternal own = (io.vertx.core.internal.ContextInternal) db.context();
+    Context caller = ((io.vertx.core.internal.VertxInternal) vertx).contextBuilder()
+      .withEventLoop(own.nettyEventLoop()).build();
+    CompletableFuture<Object[]> seen = new CompletableFuture<>();
+    caller.runOnContext(v -> {
+      Object[] where = new Object[3];
+      db.call(pool -> {
+        where[0] = Vertx.currentContext();
+        return pool.query("SELECT 1").execute();
+      }).onComplete(ar -> {
+        where[2] = Vertx.currentContext();
+        seen.complete(where);
+      });
+      // Recorded right after call() returned: the work has already run if nothing was queued.
+      where[1] = where[0];
+    });
+    Object[] where = seen.get(30, TimeUnit.SECONDS);
+    assertThat(caller).isNotSameAs(db.context());
+    assertThat(where[1]).as("the work ran inside call(), not queued for later").isSameAs(db.context());
+    assertThat(where[2]).as("the answer came back on the caller's context").isSameAs(caller);
+  }
+
   @Test
   void aFailureThrownByTheWorkBecomesAFailedFuture() {
     Future<Object> f = db.call(pool -> {
