@@ -240,6 +240,9 @@ public final class ClientSession {
   private void reply(Response response) {
     busy = false;
     inFlight = null;
+    // The signal's listener holds the finished request's execution, and through it the pooled
+    // connection's handle and the statements: an idle session must not keep them alive.
+    stop = null;
     if (!response.ok()) {
       errors++;
     }
