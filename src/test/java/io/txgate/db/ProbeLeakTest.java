@@ -2,11 +2,10 @@ package io.txgate.db;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.txgate.testsupport.LiveObjects;
 import io.txgate.testsupport.TestServer;
 import io.txgate.testsupport.TestSql;
 import io.vertx.core.json.JsonObject;
-import java.lang.management.ManagementFactory;
-import javax.management.ObjectName;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,11 +21,11 @@ class ProbeLeakTest {
   @Test
   void probesLeaveNoNetworkClientBehind() throws Exception {
     try (TestServer server = TestServer.start(new JsonObject().put("TXGATE_DB_HEALTH_CHECK_MS", 20))) {
-      long before = liveInstances(NET_CLIENT);
+      long before = LiveObjects.count(NET_CLIENT);
       long connections = connectionsMade();
       Thread.sleep(5_000);
       long ran = connectionsMade() - connections;
-      long after = liveInstances(NET_CLIENT);
+      long after = LiveObjects.count(NET_CLIENT);
       assertThat(ran).as("connections made to the database (probes)").isGreaterThan(10);
       assertThat(after - before).as("network clients left behind by " + ran + " probes").isLessThan(5);
     }
@@ -34,19 +33,5 @@ class ProbeLeakTest {
 
   private static long connectionsMade() {
     return Long.parseLong(TestSql.query("SHOW GLOBAL STATUS LIKE 'Connections'").get(0).getString(1));
-  }
-
-  /** Live instances of a class, from the JVM's own class histogram (which runs a full GC first). */
-  private static long liveInstances(String className) throws Exception {
-    String histogram = (String) ManagementFactory.getPlatformMBeanServer().invoke(
-      new ObjectName("com.sun.management:type=DiagnosticCommand"), "gcClassHistogram",
-      new Object[] {null}, new String[] {String[].class.getName()});
-    for (String line : histogram.split("\n")) {
-      String[] f = line.trim().split("\\s+");
-      if (f.length >= 4 && f[3].equals(className)) {
-        return Long.parseLong(f[1]);
-      }
-    }
-    return 0;
   }
 }
