@@ -74,13 +74,7 @@ final class DirectLoad implements Bench.Target {
       done.add(finished.future());
       vertx.runOnContext(v -> loop(w, rec, running, stop, finished));
     }
-    Thread.sleep(Math.min(2000, 200L + n / 5));
-    running.set(true);
-    long start = System.nanoTime();
-    Thread.sleep(seconds * 1000L);
-    running.set(false);
-    double elapsed = (System.nanoTime() - start) / 1e9;
-    stop.set(true);
+    double elapsed = Sample.window(n, seconds, running, stop);
     for (Future<Void> f : done) {
       Await.result(f, LIMIT);
     }

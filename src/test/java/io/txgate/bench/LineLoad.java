@@ -110,13 +110,7 @@ final class LineLoad implements Bench.Target {
       // Authentication costs once per connection (a PBKDF2 check), never per request: said apart.
       System.out.printf("authenticated %d connections in %d ms%n", n, (System.nanoTime() - opened) / 1_000_000);
     }
-    Thread.sleep(Math.min(2000, 200L + n / 5));
-    running.set(true);
-    long start = System.nanoTime();
-    Thread.sleep(seconds * 1000L);
-    running.set(false);
-    double elapsed = (System.nanoTime() - start) / 1e9;
-    stop.set(true);
+    double elapsed = Sample.window(n, seconds, running, stop);
     Thread.sleep(500);
     for (NetSocket s : sockets) {
       s.close();

@@ -38,6 +38,24 @@ record Sample(long successes, double seconds, long[] latenciesMicros, Map<String
     }
   }
 
+  /**
+   * The measured window, the same for every target: a settling pause for the clients that were
+   * just set going, then {@code seconds} with {@code running} up; ends by raising {@code stop}.
+   *
+   * @return the window's length in seconds
+   */
+  static double window(int clients, int seconds, java.util.concurrent.atomic.AtomicBoolean running,
+                       java.util.concurrent.atomic.AtomicBoolean stop) throws InterruptedException {
+    Thread.sleep(Math.min(2000, 200L + clients / 5));
+    running.set(true);
+    long start = System.nanoTime();
+    Thread.sleep(seconds * 1000L);
+    running.set(false);
+    double elapsed = (System.nanoTime() - start) / 1e9;
+    stop.set(true);
+    return elapsed;
+  }
+
   static Sample merge(List<Recorder> recorders, double seconds) {
     long successes = 0;
     Map<String, Long> failures = new TreeMap<>();
