@@ -16,4 +16,6 @@ classpath="$jar"
 if [ -z "${TXGATE_DB_URL:-}" ]; then
   classpath="$classpath:$(ls target/embedded-db/*.jar | tr '\n' ':')"
 fi
-exec java ${JAVA_OPTS:-} -cp "$classpath" io.txgate.Main "$@"
+# The JDK packages Hazelcast reaches into when cluster.enabled is on (harmless otherwise).
+cluster_flags="--add-modules java.se --add-exports java.base/jdk.internal.ref=ALL-UNNAMED --add-opens java.base/java.lang=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED --add-opens java.management/sun.management=ALL-UNNAMED --add-opens jdk.management/com.sun.management.internal=ALL-UNNAMED"
+exec java $cluster_flags ${JAVA_OPTS:-} -cp "$classpath" io.txgate.Main "$@"

@@ -4,6 +4,9 @@ import io.txgate.cli.CheckConfig;
 import io.txgate.cli.CommandLine;
 import io.txgate.cli.Usage;
 import io.txgate.cli.UsageException;
+import io.txgate.cluster.ClusterStart;
+import io.txgate.cluster.Membership;
+import io.txgate.cluster.NodeMetadata;
 import io.txgate.config.ConfigLoader;
 import io.txgate.config.DatabaseUrls;
 import io.txgate.config.TxgateConfig;
@@ -58,27 +61,50 @@ public final class Main {
 
   private static void run() {
     Telemetry telemetry = new Telemetry();
-    Vertx vertx = telemetry.newVertx();
     // Registered before anything starts, so that whatever has started is stopped, in order, by the
     // one hook: the embedded database registers none of its own (see EmbeddedDatabase).
+    AtomicReference<Vertx> vertx = new AtomicReference<>();
     AtomicReference<Txgate> txgate = new AtomicReference<>();
     AtomicReference<EmbeddedDatabase> embedded = new AtomicReference<>();
-    Thread hook = new Thread(() -> shutdown(vertx, txgate.get(), embedded.get()), "txgate-shutdown");
+    Thread hook = new Thread(() -> shutdown(vertx.get(), txgate.get(), embedded.get()), "txgate-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     onHangUp(txgate);
     try {
-      JsonObject merged = Await.result(ConfigLoader.loadMerged(vertx));
+      // The configuration decides what kind of Vert.x runs (clustered or not): it is read first,
+      // with a Vert.x of its own.
+      Vertx reader = Vertx.vertx();
+      JsonObject merged;
+      try {
+        merged = Await.result(ConfigLoader.loadMerged(reader));
+      } finally {
+        reader.close();
+      }
       TxgateConfig config = TxgateConfig.from(merged);
       FileLimits.check(config.protocol().maxConnections(), config.db().poolSize());
+      Membership membership;
+      if (config.cluster().enabled()) {
+        TxgateConfig.Cluster c = config.cluster();
+        LOG.info("joining cluster '{}' as {}:{}, members {}", c.name(), c.host(), c.port(), c.members());
+        ClusterStart.Node node = Await.result(ClusterStart.start(telemetry.vertxOptions(), telemetry.metricsFactory(),
+          c, NodeMetadata.of(config)));
+        vertx.set(node.vertx());
+        membership = node.membership();
+        LOG.info("cluster '{}' joined as node {}: {} node(s)", c.name(), membership.self(), membership.nodes().size());
+      } else {
+        vertx.set(telemetry.newVertx());
+        membership = Membership.alone(java.util.UUID.randomUUID().toString(), NodeMetadata.of(config));
+      }
+      Vertx v = vertx.get();
       if (!config.db().configured()) {
-        embedded.set(startEmbedded(vertx, config));
+        embedded.set(startEmbedded(v, config));
         config = withUrl(config, embedded.get().url(EMBEDDED_DATABASE));
       }
-      txgate.set(Await.result(Txgate.start(vertx, config, telemetry, merged, () -> ConfigLoader.loadMerged(vertx))));
+      txgate.set(Await.result(Txgate.start(v, config, telemetry, membership, merged,
+        () -> ConfigLoader.loadMerged(v))));
       TxgateConfig.Protocol p = config.protocol();
       LOG.info("txgate {} listening on {}:{} ({}, {} instances, {} transport), database {} (TLS {})",
         Version.VERSION, p.host(), p.port(), p.tls(), p.instances(),
-        vertx.isNativeTransportEnabled() ? "native epoll" : "NIO", DatabaseUrls.redact(config.db().url()),
+        v.isNativeTransportEnabled() ? "native epoll" : "NIO", DatabaseUrls.redact(config.db().url()),
         config.db().tls());
       if (config.admin().enabled()) {
         LOG.info("admin console on {}://{}:{}/ ({})", config.admin().tls().enabled() ? "https" : "http",
@@ -130,15 +156,16 @@ public final class Main {
   private static TxgateConfig withUrl(TxgateConfig c, String url) {
     TxgateConfig.Db d = c.db();
     return new TxgateConfig(new TxgateConfig.Db(url, d.poolSize(), d.maxWaitQueue(), d.acquireTimeoutMs(),
-      d.connectTimeoutMs(), d.idleTimeoutSeconds(), d.resetAlways(), d.statementCacheSize(), d.outage(), d.tls()),
-      c.protocol(), c.tx(), c.admin(), c.embedded(), c.access());
+      d.connectTimeoutMs(), d.idleTimeoutSeconds(), d.resetAlways(), d.statementCacheSize(), d.outage(), d.tls(),
+      d.clusterMaxConnections(), d.replicas()),
+      c.protocol(), c.tx(), c.admin(), c.embedded(), c.access(), c.cluster());
   }
 
   /**
    * The graceful stop, in the only safe order: txgate drains (requests in flight finish, then the
    * pool closes), then Vert.x closes, then the embedded database stops, last, so that no request in
-   * flight loses its database. Either of {@code txgate} and {@code embedded} may be null (not
-   * started).
+   * flight loses its database. Any of {@code vertx}, {@code txgate} and {@code embedded} may be
+   * null (not started).
    */
   static void shutdown(Vertx vertx, Txgate txgate, EmbeddedDatabase embedded) {
     LOG.info("shutting down: finishing requests in flight");
@@ -146,7 +173,10 @@ public final class Main {
       if (txgate != null) {
         Await.result(txgate.stop());
       }
-      Await.result(vertx.close());
+      if (vertx != null) {
+        // A clustered Vert.x leaves the cluster here, after the node has drained.
+        Await.result(vertx.close());
+      }
     } catch (Exception e) {
       LOG.warn("shutdown: {}", rootMessage(e));
     }

@@ -4,6 +4,8 @@ import io.txgate.access.Authenticator;
 import io.txgate.admin.AdminVerticle;
 import io.txgate.admin.AuditLog;
 import io.txgate.admin.Monitor;
+import io.txgate.cluster.Membership;
+import io.txgate.cluster.NodeMetadata;
 import io.txgate.config.Keys;
 import io.txgate.config.TxgateConfig;
 import io.txgate.db.DatabaseHealth;
@@ -58,12 +60,14 @@ public final class Txgate {
   private final String protocolDeployment;
   private final String adminDeployment;
   private final long expiryTimer;
+  private final Membership membership;
 
   private Txgate(Vertx vertx, TxgateConfig config, Sessions sessions, DbLoop db, DbSessions dbSessions,
                  DatabaseHealth health,
                  TxStats stats, Reloader reloader, String protocolDeployment, String adminDeployment,
-                 ProtocolServer protocolServer) {
+                 ProtocolServer protocolServer, Membership membership) {
     this.protocolServer = protocolServer;
+    this.membership = membership;
     this.vertx = vertx;
     this.config = config;
     this.sessions = sessions;
@@ -87,17 +91,20 @@ public final class Txgate {
    * has no configuration to re-read: its reloads are refused.
    */
   public static Future<Txgate> start(Vertx vertx, TxgateConfig config, Telemetry telemetry) {
-    return start(vertx, config, telemetry, null, null);
+    return start(vertx, config, telemetry, Membership.alone(java.util.UUID.randomUUID().toString(),
+      NodeMetadata.of(config)), null, null);
   }
 
   /**
-   * As {@link #start(Vertx, TxgateConfig, Telemetry)}, for a server that reloads.
+   * As {@link #start(Vertx, TxgateConfig, Telemetry)}, for a server that reloads and may be one
+   * node of a cluster.
    *
+   * @param membership the cluster this node is part of, or a membership of one
    * @param merged the merged configuration {@code config} was read from
    * @param source reads the configuration again, from the same sources, at every reload
    */
-  public static Future<Txgate> start(Vertx vertx, TxgateConfig config, Telemetry telemetry, JsonObject merged,
-                                     Supplier<Future<JsonObject>> source) {
+  public static Future<Txgate> start(Vertx vertx, TxgateConfig config, Telemetry telemetry, Membership membership,
+                                     JsonObject merged, Supplier<Future<JsonObject>> source) {
     LiveCatalog catalog;
     ServerSSLOptions protocolTls;
     ServerSSLOptions adminTls;
@@ -166,7 +173,7 @@ public final class Txgate {
         .map(ids -> {
           LOG.info("{} named operation(s) from {}", catalog.operations().size(), config.tx().operationsFile());
           return new Txgate(vertx, config, sessions, db, dbSessions, health, stats, reloader, ids[0], ids[1],
-            protocolServer);
+            protocolServer, membership);
         });
       });
   }
@@ -254,6 +261,11 @@ public final class Txgate {
       return Future.succeededFuture();
     }
     return vertx.timer(20).compose(v -> untilIdle(deadline));
+  }
+
+  /** The cluster this node is part of, or a membership of one. */
+  public Membership membership() {
+    return membership;
   }
 
   /** The database's availability and the state of the start-up tasks. */

@@ -29,6 +29,15 @@ public final class Keys {
   /** Empty: not set here (the URL's sslMode applies, else DISABLED). */
   public static final Key DB_TLS_MODE = new Key("db.tls.mode", "TXGATE_DB_TLS_MODE", "");
   public static final Key DB_TLS_CA_FILE = new Key("db.tls.caFile", "TXGATE_DB_TLS_CA_FILE", "");
+  /** 0: no cluster-wide budget; each node opens up to db.poolSize connections. */
+  public static final Key DB_CLUSTER_MAX_CONNECTIONS =
+    new Key("db.clusterMaxConnections", "TXGATE_DB_CLUSTER_MAX_CONNECTIONS", 0);
+  /** Replica URLs, same form as db.url; empty: every request goes to the primary. */
+  public static final Key DB_REPLICAS = new Key("db.replicas", "TXGATE_DB_REPLICAS", "");
+  public static final Key DB_MAX_REPLICA_LAG_MS = new Key("db.maxReplicaLagMs", "TXGATE_DB_MAX_REPLICA_LAG_MS", 5_000);
+  public static final Key DB_REPLICA_CHECK_MS = new Key("db.replicaCheckMs", "TXGATE_DB_REPLICA_CHECK_MS", 1_000);
+  public static final Key DB_READ_YOUR_WRITES_MS =
+    new Key("db.readYourWritesMs", "TXGATE_DB_READ_YOUR_WRITES_MS", 5_000);
 
   public static final Key PROTOCOL_HOST = new Key("protocol.host", "TXGATE_PROTOCOL_HOST", "127.0.0.1");
   public static final Key PROTOCOL_PORT = new Key("protocol.port", "TXGATE_PROTOCOL_PORT", 7400);
@@ -96,6 +105,21 @@ public final class Keys {
   public static final Key EMBEDDED_SCHEMA =
     new Key("embedded.schema", "TXGATE_EMBEDDED_SCHEMA", "conf/demo-schema.sql");
 
+  public static final Key CLUSTER_ENABLED = new Key("cluster.enabled", "TXGATE_CLUSTER_ENABLED", false);
+  public static final Key CLUSTER_NAME = new Key("cluster.name", "TXGATE_CLUSTER_NAME", "txgate");
+  /** The address this node's cluster traffic binds to and is reached at. */
+  public static final Key CLUSTER_HOST = new Key("cluster.host", "TXGATE_CLUSTER_HOST", "127.0.0.1");
+  /** The membership (Hazelcast) port. */
+  public static final Key CLUSTER_PORT = new Key("cluster.port", "TXGATE_CLUSTER_PORT", 5701);
+  /** The event bus port; 0: any free port, published to the other members. */
+  public static final Key CLUSTER_EVENT_BUS_PORT =
+    new Key("cluster.eventBusPort", "TXGATE_CLUSTER_EVENT_BUS_PORT", 0);
+  /** host:port of every member, this one included. */
+  public static final Key CLUSTER_MEMBERS = new Key("cluster.members", "TXGATE_CLUSTER_MEMBERS", "");
+  /** How long a member may be silent (frozen, killed, cut off) before the others drop it. */
+  public static final Key CLUSTER_HEARTBEAT_TIMEOUT_SECONDS =
+    new Key("cluster.heartbeatTimeoutSeconds", "TXGATE_CLUSTER_HEARTBEAT_TIMEOUT_SECONDS", 10);
+
   public static final Key PROTOCOL_ALLOW_ANONYMOUS =
     new Key("protocol.allowAnonymous", "TXGATE_PROTOCOL_ALLOW_ANONYMOUS", false);
   public static final Key PROTOCOL_CLIENTS_FILE =
@@ -114,6 +138,7 @@ public final class Keys {
     DB_URL, DB_POOL_SIZE, DB_MAX_WAIT_QUEUE, DB_ACQUIRE_TIMEOUT_MS, DB_CONNECT_TIMEOUT_MS,
     DB_IDLE_TIMEOUT_SECONDS, DB_RESET_ALWAYS, DB_STATEMENT_CACHE_SIZE, DB_CIRCUIT_FAILURE_THRESHOLD,
     DB_CIRCUIT_PROBE_MS, DB_HEALTH_CHECK_MS, DB_PROBE_TIMEOUT_MS, DB_OUTAGE_HOLD_MS, DB_TLS_MODE, DB_TLS_CA_FILE,
+    DB_CLUSTER_MAX_CONNECTIONS, DB_REPLICAS, DB_MAX_REPLICA_LAG_MS, DB_REPLICA_CHECK_MS, DB_READ_YOUR_WRITES_MS,
     PROTOCOL_HOST, PROTOCOL_PORT, INSTANCES, MAX_FRAME_BYTES, MAX_BATCH_STEPS, MAX_RESULT_ROWS,
     MAX_CONNECTIONS, MAX_CONNECTIONS_PER_ADDRESS, IDLE_TIMEOUT_SECONDS, FRAME_TIMEOUT_MS, SHUTDOWN_GRACE_SECONDS,
     TX_MAX_ATTEMPTS, TX_ISOLATION, TX_RETRY_BASE_MS, TX_RETRY_MAX_MS, TX_REQUEST_KEY_RETENTION_SECONDS,
@@ -121,6 +146,8 @@ public final class Keys {
     ADMIN_HOST, ADMIN_PORT, ADMIN_ENABLED, ADMIN_USERNAME, ADMIN_PASSWORD, ADMIN_PASSWORD_HASH, ADMIN_TOKEN,
     ADMIN_ALLOWED_HOSTS,
     EMBEDDED_DATA_DIR, EMBEDDED_PORT, EMBEDDED_SCHEMA,
+    CLUSTER_ENABLED, CLUSTER_NAME, CLUSTER_HOST, CLUSTER_PORT, CLUSTER_EVENT_BUS_PORT, CLUSTER_MEMBERS,
+    CLUSTER_HEARTBEAT_TIMEOUT_SECONDS,
     PROTOCOL_ALLOW_ANONYMOUS, PROTOCOL_CLIENTS_FILE, PROTOCOL_JWT_ALGORITHM, PROTOCOL_JWT_KEY,
     PROTOCOL_AUTH_FAILURE_LIMIT, PROTOCOL_AUTH_FAILURE_WINDOW_SECONDS, PROTOCOL_AUTH_TIMEOUT_SECONDS,
     PROTOCOL_TLS_CERT_FILE, PROTOCOL_TLS_KEY_FILE, PROTOCOL_TLS_CA_FILE, PROTOCOL_TLS_CLIENT_AUTH,

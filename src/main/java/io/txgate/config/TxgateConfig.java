@@ -11,7 +11,8 @@ import io.vertx.core.json.JsonObject;
  * <p>Sources, each overriding the one before: {@code conf/config.yaml}, then environment variables
  * named {@code TXGATE_*}, then {@code -DTXGATE_*} system properties (see {@link ConfigLoader}).
  */
-public record TxgateConfig(Db db, Protocol protocol, Tx tx, Admin admin, Embedded embedded, Access access) {
+public record TxgateConfig(Db db, Protocol protocol, Tx tx, Admin admin, Embedded embedded, Access access,
+                           Cluster cluster) {
 
   /**
    * The database and its pool. {@code url} may hold a password: {@link #toString} hides it.
@@ -19,7 +20,7 @@ public record TxgateConfig(Db db, Protocol protocol, Tx tx, Admin admin, Embedde
    */
   public record Db(String url, int poolSize, int maxWaitQueue, int acquireTimeoutMs, int connectTimeoutMs,
                    int idleTimeoutSeconds, boolean resetAlways, int statementCacheSize, Outage outage,
-                   DbTls tls) {
+                   DbTls tls, int clusterMaxConnections, Replicas replicas) {
 
     /** Whether a database is configured; when not, txgate starts its embedded one. */
     public boolean configured() {
@@ -29,8 +30,41 @@ public record TxgateConfig(Db db, Protocol protocol, Tx tx, Admin admin, Embedde
     @Override
     public String toString() {
       return "Db[url=" + DatabaseUrls.redact(url) + ", tls=" + tls + ", poolSize=" + poolSize + ", maxWaitQueue="
-        + maxWaitQueue + ", acquireTimeoutMs=" + acquireTimeoutMs + "]";
+        + maxWaitQueue + ", acquireTimeoutMs=" + acquireTimeoutMs + ", clusterMaxConnections=" + clusterMaxConnections
+        + ", " + replicas + "]";
     }
+  }
+
+  /**
+   * Read replicas: where {@code readOnly} requests may go (see {@code db.replica}).
+   *
+   * @param urls one database URL per replica, in the form of {@code db.url}; empty: none
+   * @param maxLagMs a replica further behind its primary than this serves no request
+   * @param checkMs how often each replica's health and lag are read
+   * @param readYourWritesMs how long a session that has written reads from the primary
+   */
+  public record Replicas(java.util.List<String> urls, int maxLagMs, int checkMs, int readYourWritesMs) {
+
+    @Override
+    public String toString() {
+      return "Replicas[urls=" + urls.stream().map(DatabaseUrls::redact).toList() + ", maxLagMs=" + maxLagMs
+        + ", checkMs=" + checkMs + ", readYourWritesMs=" + readYourWritesMs + "]";
+    }
+  }
+
+  /**
+   * Clustering: several txgate nodes sharing an event bus (Vert.x over Hazelcast), for the
+   * cluster-wide console and the connection budget. Off by default; then nothing of it starts.
+   *
+   * @param name only members with the same name join each other
+   * @param host the address this node binds its cluster ports to and is reached at
+   * @param port the membership (Hazelcast) port
+   * @param eventBusPort the event bus port (0: any free port, published to the members)
+   * @param members host:port of the members to look for; no multicast, no cloud discovery
+   * @param heartbeatTimeoutSeconds how long a silent member is kept before the others drop it
+   */
+  public record Cluster(boolean enabled, String name, String host, int port, int eventBusPort,
+                        java.util.List<String> members, int heartbeatTimeoutSeconds) {
   }
 
   /**
@@ -158,7 +192,12 @@ public record TxgateConfig(Db db, Protocol protocol, Tx tx, Admin admin, Embedde
         Keys.DB_HEALTH_CHECK_MS.integer(m, 10, 600_000),
         Keys.DB_PROBE_TIMEOUT_MS.integer(m, 10, 600_000),
         Keys.DB_OUTAGE_HOLD_MS.integer(m, 0, 600_000)),
-      DatabaseUrls.tls(url, Keys.DB_TLS_MODE.string(m), Keys.DB_TLS_CA_FILE.string(m)));
+      DatabaseUrls.tls(url, Keys.DB_TLS_MODE.string(m), Keys.DB_TLS_CA_FILE.string(m)),
+      Keys.DB_CLUSTER_MAX_CONNECTIONS.integer(m, 0, 1_000_000),
+      new Replicas(Keys.DB_REPLICAS.list(m),
+        Keys.DB_MAX_REPLICA_LAG_MS.integer(m, 0, 86_400_000),
+        Keys.DB_REPLICA_CHECK_MS.integer(m, 50, 600_000),
+        Keys.DB_READ_YOUR_WRITES_MS.integer(m, 0, 86_400_000)));
     int instances = Keys.INSTANCES.integer(m, 0, 1024);
     Protocol protocol = new Protocol(
       Keys.PROTOCOL_HOST.string(m),
@@ -231,6 +270,38 @@ public record TxgateConfig(Db db, Protocol protocol, Tx tx, Admin admin, Embedde
       throw new ConfigException(Keys.PROTOCOL_JWT_ALGORITHM, "'" + access.jwtAlgorithm()
         + "' is not one of HS256, HS384, HS512, RS256, RS384, RS512, ES256, ES384, ES512, PS256, PS384, PS512");
     }
-    return new TxgateConfig(db, protocol, tx, admin, embedded, access);
+    return new TxgateConfig(db, protocol, tx, admin, embedded, access, cluster(m));
+  }
+
+  private static Cluster cluster(JsonObject m) {
+    Cluster c = new Cluster(Keys.CLUSTER_ENABLED.bool(m), Keys.CLUSTER_NAME.string(m), Keys.CLUSTER_HOST.string(m),
+      Keys.CLUSTER_PORT.integer(m, 1, 65_535), Keys.CLUSTER_EVENT_BUS_PORT.integer(m, 0, 65_535),
+      Keys.CLUSTER_MEMBERS.list(m), Keys.CLUSTER_HEARTBEAT_TIMEOUT_SECONDS.integer(m, 1, 3600));
+    if (!c.enabled()) {
+      return c;
+    }
+    if (c.name().isBlank()) {
+      throw new ConfigException(Keys.CLUSTER_NAME, "a cluster needs a name: only members with the same name join");
+    }
+    if (c.members().isEmpty()) {
+      throw new ConfigException(Keys.CLUSTER_MEMBERS, "a cluster needs its members listed (host:port of each,"
+        + " this node included): txgate never looks for members by multicast or cloud discovery");
+    }
+    for (String member : c.members()) {
+      int colon = member.lastIndexOf(':');
+      boolean ok = colon > 0;
+      if (ok) {
+        try {
+          int port = Integer.parseInt(member.substring(colon + 1));
+          ok = port > 0 && port < 65_536;
+        } catch (NumberFormatException e) {
+          ok = false;
+        }
+      }
+      if (!ok) {
+        throw new ConfigException(Keys.CLUSTER_MEMBERS, "'" + member + "' is not host:port");
+      }
+    }
+    return c;
   }
 }

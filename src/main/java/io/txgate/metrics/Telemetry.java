@@ -58,7 +58,12 @@ public final class Telemetry {
    * transfer throughput by about 10% on the benchmark machine; see docs/BENCHMARKS.md).
    */
   public Vertx newVertx() {
-    VertxOptions options = new VertxOptions().setPreferNativeTransport(true)
+    return Vertx.builder().with(vertxOptions()).withMetrics(metricsFactory()).build();
+  }
+
+  /** The options of {@link #newVertx()}, for a Vert.x built elsewhere (a clustered one). */
+  public VertxOptions vertxOptions() {
+    return new VertxOptions().setPreferNativeTransport(true)
       // One event loop per core (Vert.x's default is two): the protocol verticles, one per core,
       // then cover every loop, so that one of them shares the database pool's loop and its
       // requests reach the pool without a thread hand-off (see DbLoop).
@@ -67,7 +72,11 @@ public final class Telemetry {
         .setEnabled(true)
         .setJvmMetricsEnabled(true)
         .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)));
-    return Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(registry)).build();
+  }
+
+  /** Lands Vert.x's metrics in this registry. */
+  public MicrometerMetricsFactory metricsFactory() {
+    return new MicrometerMetricsFactory(registry);
   }
 
   public PrometheusMeterRegistry registry() {

@@ -96,7 +96,8 @@ public final class TestServer implements AutoCloseable {
     try {
       JsonObject merged = await(source.get());
       TxgateConfig config = TxgateConfig.from(merged);
-      Txgate txgate = await(Txgate.start(vertx, config, telemetry, merged, source));
+      Txgate txgate = await(Txgate.start(vertx, config, telemetry,
+        io.txgate.cluster.Membership.alone("test", new JsonObject()), merged, source));
       return new TestServer(vertx, txgate, config, config.protocol().port(), config.admin().port(),
         config.admin().tls().enabled());
     } catch (RuntimeException e) {

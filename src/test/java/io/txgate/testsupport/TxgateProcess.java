@@ -42,6 +42,21 @@ public final class TxgateProcess implements AutoCloseable {
     return p;
   }
 
+  /**
+   * The test JVM's own --add-opens, --add-exports and --add-modules flags (the pom's, for
+   * Hazelcast), so that a clustered node runs as {@code bin/txgate} runs it.
+   */
+  static List<String> moduleFlags() {
+    List<String> in = java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments();
+    List<String> out = new java.util.ArrayList<>();
+    for (String arg : in) {
+      if (arg.startsWith("--add-opens") || arg.startsWith("--add-exports") || arg.startsWith("--add-modules")) {
+        out.add(arg);
+      }
+    }
+    return out;
+  }
+
   /** Starts the same txgate again, on the same ports, after a kill or a stop. */
   public synchronized TxgateProcess restart() {
     if (process != null && process.isAlive()) {
@@ -53,8 +68,10 @@ public final class TxgateProcess implements AutoCloseable {
 
   private synchronized void launch() {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder pb = new ProcessBuilder(List.of(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
-      "io.txgate.Main"))
+    List<String> command = new java.util.ArrayList<>(List.of(java, "-Xmx512m"));
+    command.addAll(moduleFlags());
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.txgate.Main"));
+    ProcessBuilder pb = new ProcessBuilder(command)
       .redirectErrorStream(true);
     try {
       Files.createDirectories(log.getParent());
