@@ -280,9 +280,6 @@ public record TxgateConfig(Db db, Protocol protocol, Tx tx, Admin admin, Embedde
     if (!c.enabled()) {
       return c;
     }
-    if (c.name().isBlank()) {
-      throw new ConfigException(Keys.CLUSTER_NAME, "a cluster needs a name: only members with the same name join");
-    }
     if (c.members().isEmpty()) {
       throw new ConfigException(Keys.CLUSTER_MEMBERS, "a cluster needs its members listed (host:port of each,"
         + " this node included): txgate never looks for members by multicast or cloud discovery");
