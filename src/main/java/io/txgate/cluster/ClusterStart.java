@@ -58,6 +58,11 @@ public final class ClusterStart {
     config.setProperty("hazelcast.wait.seconds.before.join", "0");
     config.setProperty("hazelcast.heartbeat.interval.seconds", "1");
     config.setProperty("hazelcast.max.no.heartbeat.seconds", String.valueOf(cluster.heartbeatTimeoutSeconds()));
+    // A node dropped while frozen, or cut off, forms a cluster of its own when it comes back; the
+    // two halves look for each other and merge every few seconds, not after Hazelcast's default
+    // 5 minutes, during which each half would count only itself (in the console and the budget).
+    config.setProperty("hazelcast.merge.first.run.delay.seconds", "5");
+    config.setProperty("hazelcast.merge.next.run.delay.seconds", "5");
     // txgate's own shutdown hook leaves the cluster after the node has drained: Hazelcast's would
     // leave at once, while requests are still finishing.
     config.setProperty("hazelcast.shutdownhook.enabled", "false");

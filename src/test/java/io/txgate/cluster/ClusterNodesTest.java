@@ -78,6 +78,44 @@ class ClusterNodesTest {
     }
   }
 
+  @Test
+  void aFrozenNodeIsDroppedAfterTheHeartbeatTimeoutAndMergesBackWhenThawed() throws Exception {
+    String name = "junit-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
+    int portA = TestServer.stablePort();
+    int portB = TestServer.stablePort();
+    String members = "127.0.0.1:" + portA + ",127.0.0.1:" + portB;
+    try (TxgateProcess a = TxgateProcess.start(TestDatabase.url(), cluster(name, portA, members));
+         TxgateProcess b = TxgateProcess.start(TestDatabase.url(), cluster(name, portB, members))) {
+      String idA = nodeId(a);
+      String idB = nodeId(b);
+      awaitLog(a, "cluster: node 127.0.0.1:" + portB + " (" + idB + ") joined; 2 node(s)", b);
+
+      a.freeze();
+      try {
+        awaitLog(b, "cluster: node " + idA + " left; 1 node(s)", a);
+      } finally {
+        a.thaw();
+      }
+      // Each half saw the other go; Hazelcast's split-brain merge joins them again, and the node
+      // that merges into the other logs its return as a join.
+      awaitCount(b, "(" + idA + ") joined; 2 node(s)", a);
+      try (WireClient c = a.connect()) {
+        JsonObject r = c.call(WireClient.execute(1, "SELECT 1 AS one"));
+        assertThat(r.getBoolean("ok")).as(r.encode()).isTrue();
+      }
+    }
+  }
+
+  /** Waits (at most 90 s) until {@code node}'s log contains {@code text}. */
+  private static void awaitCount(TxgateProcess node, String text, TxgateProcess other) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+    while (!node.log().contains(text)) {
+      assertThat(System.nanoTime()).as("'" + text + "' in the log:\n" + node.log() + "\nother node:\n" + other.log())
+        .isLessThan(deadline);
+      Thread.sleep(200);
+    }
+  }
+
   private static Map<String, String> cluster(String name, int port, String members) {
     return Map.of(
       "TXGATE_CLUSTER_ENABLED", "true",

@@ -136,6 +136,16 @@ public final class TxgateProcess implements AutoCloseable {
     signal("TERM");
   }
 
+  /** SIGSTOP: the JVM freezes, its connections stay open (a long GC pause, a hung machine). */
+  public void freeze() {
+    signal("STOP");
+  }
+
+  /** SIGCONT: a frozen JVM runs on. */
+  public void thaw() {
+    signal("CONT");
+  }
+
   /** SIGHUP: txgate reloads its configuration. Does not wait for the reload. */
   public void sighup() {
     signal("HUP");
