@@ -185,6 +185,7 @@ function renderSessions() {
 function apply(update) {
   state.clustered = !!update.cluster;
   $('node-column').hidden = !state.clustered;
+  $('pool-scope').hidden = !state.clustered;
   renderOverview(update.overview);
   if (update.cluster) {
     renderClusterCards(update.cluster);

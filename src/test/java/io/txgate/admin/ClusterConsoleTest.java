@@ -10,7 +10,12 @@ import io.txgate.testsupport.TxgateProcess;
 import io.txgate.testsupport.WireClient;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.io.File;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -19,23 +24,33 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * Three txgate nodes in JVMs of their own, clustered on loopback, each console guarded by a bearer
  * token: node A's console and API show node B's sessions and act on them over the event bus, and
  * they follow node C leaving (SIGTERM), coming back, and dying (kill -9). How long each of those
  * took to show is printed (lines starting {@code MEASURED}), not asserted. The tests run in order,
- * sharing the three nodes: the first needs all three, the second takes C away for good, the third
- * freezes B.
+ * sharing the three nodes: the first two need all three, the third takes C away for good, the
+ * fourth freezes B.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterConsoleTest {
 
+  private static final File CHROMIUM = new File("/usr/bin/chromium");
+  private static final File DRIVER = new File("/usr/bin/chromedriver");
   private static final String TOKEN = "cluster-console-" + UUID.randomUUID();
   private static final String[] AUTH = {"Authorization", "Bearer " + TOKEN};
   private static final String[] ACT = {"Authorization", "Bearer " + TOKEN, AdminVerticle.CSRF_HEADER, "1"};
@@ -174,8 +189,83 @@ class ClusterConsoleTest {
     }
   }
 
+  /**
+   * The page of node A in a real browser (Debian's Chromium): the Nodes panel lists all three, the
+   * sessions table says which node a session is on, and its kill and pause buttons act on node B.
+   */
   @Test
   @Order(2)
+  void nodeAsPageShowsEveryNodeAndActsOnNodeB() throws Exception {
+    boolean browser = CHROMIUM.canExecute() && DRIVER.canExecute();
+    if (!browser && System.getenv("CI") == null) {
+      Assumptions.abort("Chromium not installed (apt-get install chromium chromium-driver); CI installs it");
+    }
+    assertThat(browser).as("Chromium and chromedriver at /usr/bin (installed by .ci/run)").isTrue();
+    String client = "page-b-" + UUID.randomUUID();
+    Path profile = Files.createTempDirectory("txgate-chromium");
+    ChromeDriver driver = null;
+    try (WireClient victim = b.connect()) {
+      victim.call(new JsonObject().put("id", 0).put("op", "hello").put("client", client));
+      String nodeB = until("A shows B", () -> named(cluster(a), nameB), Optional::isPresent).get().getString("id");
+      ChromeOptions options = new ChromeOptions();
+      options.setBinary(CHROMIUM);
+      options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+        "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync",
+        "--window-size=1400,1000", "--user-data-dir=" + profile);
+      driver = new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(DRIVER).usingAnyFreePort()
+        .build(), options);
+      // The console is guarded by the token: every request of the page (the stream, the actions)
+      // carries it, as a reverse proxy in front of the console would add it.
+      driver.executeCdpCommand("Network.enable", Map.of());
+      driver.executeCdpCommand("Network.setExtraHTTPHeaders",
+        Map.of("headers", Map.of("Authorization", "Bearer " + TOKEN)));
+      WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(60));
+      wait.ignoring(StaleElementReferenceException.class);
+      driver.get(a.adminUrl() + "/");
+      wait.until(d -> d.findElement(By.id("live")).getText().equals("live"));
+      wait.until(d -> d.findElements(By.cssSelector("#nodes tbody tr")).size() == 3);
+      wait.until(d -> d.findElement(By.cssSelector("#nodes tr[data-node='" + nodeB + "'] td.node-state")).getText()
+        .equals("accepting"));
+      String id = wait.until(d -> d.findElements(By.cssSelector("#sessions tbody tr")).stream()
+        .filter(r -> r.findElement(By.cssSelector("td.client")).getText().equals(client)
+          && r.findElement(By.cssSelector("td.node")).getText().equals(nameB))
+        .map(r -> r.getAttribute("data-session")).findFirst().orElse(null));
+      Path shot = driver.getScreenshotAs(OutputType.FILE).toPath();
+      Files.createDirectories(Path.of("target"));
+      Files.copy(shot, Path.of("target/cluster-console.png"), StandardCopyOption.REPLACE_EXISTING);
+
+      String button = "[data-node='" + nodeB + "']";
+      wait.until(d -> {
+        d.findElement(By.cssSelector("button[data-kill='" + id + "']" + button)).click();
+        return true;
+      });
+      wait.until(d -> {
+        d.findElement(By.cssSelector("button[data-confirm='" + id + "']" + button)).click();
+        return true;
+      });
+      victim.setTimeout(10_000);
+      assertThat(victim.closedByServer()).as("the page's kill closed the client's connection on B").isTrue();
+      assertThat(last(audit(a)).getString("node")).contains(nodeB);
+
+      wait.until(d -> {
+        d.findElement(By.cssSelector("button[data-pause='" + nodeB + "']")).click();
+        return true;
+      });
+      until("B paused from A's page", () -> Http.get(b.adminUrl() + "/ready").statusCode(), st -> st == 503);
+      wait.until(d -> {
+        d.findElement(By.cssSelector("button[data-resume='" + nodeB + "']")).click();
+        return true;
+      });
+      until("B resumed from A's page", () -> Http.get(b.adminUrl() + "/ready").statusCode(), st -> st == 200);
+    } finally {
+      if (driver != null) {
+        driver.quit();
+      }
+    }
+  }
+
+  @Test
+  @Order(3)
   void nodesThatLeaveOrDieVanishFromNodeAAndReturn() throws Exception {
     String nodeC = until("A shows C", () -> named(cluster(a), nameC), Optional::isPresent).get().getString("id");
 
@@ -215,7 +305,7 @@ class ClusterConsoleTest {
   }
 
   @Test
-  @Order(3)
+  @Order(4)
   void aFrozenNodeIsShownSilentAndRefusedCleanly() throws Exception {
     String nodeB = until("A shows B", () -> named(cluster(a), nameB), Optional::isPresent).get().getString("id");
     long t0 = System.nanoTime();
