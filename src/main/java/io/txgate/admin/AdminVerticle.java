@@ -186,9 +186,19 @@ public final class AdminVerticle extends VerticleBase {
     return answering.compose(v -> server.requestHandler(router).listen(config.port(), config.host()));
   }
 
-  /** Answers from the cluster's view ({@link ClusterView#get()}, which never fails). */
+  /**
+   * Answers from the cluster's view. A node that did not answer is a row of the view, not a
+   * failure; a view that cannot be built at all (a node sent what this one cannot read) is a 503.
+   */
   private void fromView(RoutingContext ctx, java.util.function.Function<JsonObject, Object> part) {
-    view.get().onSuccess(v -> json(ctx, part.apply(v)));
+    view.get().map(part).onComplete(ar -> {
+      if (ar.succeeded()) {
+        json(ctx, ar.result());
+      } else {
+        ctx.response().setStatusCode(503);
+        json(ctx, new JsonObject().put("error", "the cluster's view cannot be built: " + ar.cause().getMessage()));
+      }
+    });
   }
 
   /** Answers a node action: its reply, or the status and message of why it could not be done. */

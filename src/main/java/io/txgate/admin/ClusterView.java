@@ -37,9 +37,10 @@ final class ClusterView {
   }
 
   /**
-   * The cluster's view, fresh or gathered within the last {@code maxAgeMs}; never fails. Shaped as
+   * The cluster's view, fresh or gathered within the last {@code maxAgeMs}. Shaped as
    * the live stream's update: {@code overview} and {@code pool} (this node's), {@code sessions} and
    * {@code operations} (every node's), {@code cluster} ({@code self}, {@code nodes}, {@code totals}).
+   * A member that does not answer is a row saying so, not a failure.
    */
   Future<JsonObject> get() {
     long now = System.nanoTime();
