@@ -192,6 +192,9 @@ public final class AdminVerticle extends VerticleBase {
    */
   private void fromView(RoutingContext ctx, java.util.function.Function<JsonObject, Object> part) {
     view.get().map(part).onComplete(ar -> {
+      if (ctx.response().closed()) {
+        return; // the caller went away while the other nodes were asked
+      }
       if (ar.succeeded()) {
         json(ctx, ar.result());
       } else {
@@ -204,6 +207,9 @@ public final class AdminVerticle extends VerticleBase {
   /** Answers a node action: its reply, or the status and message of why it could not be done. */
   private static void answer(RoutingContext ctx, Future<JsonObject> action) {
     action.onComplete(ar -> {
+      if (ctx.response().closed()) {
+        return; // the caller went away while the other node was asked; the audit log has the outcome
+      }
       if (ar.succeeded()) {
         json(ctx, ar.result());
       } else if (ar.cause() instanceof NodeCallFailed f) {
