@@ -2,7 +2,9 @@
 // one update a second) and the POST actions. No framework, no build step, nothing from the network.
 
 const $ = (id) => document.getElementById(id);
-const state = { sessions: [], sortKey: 'id', sortAsc: true, filter: '', confirmKill: null };
+// clustered: whether the update describes a cluster (it then has a "cluster" part and sessions carry
+// their node); a lone node's page looks and acts as it always did.
+const state = { sessions: [], sortKey: 'id', sortAsc: true, filter: '', confirmKill: null, clustered: false };
 // A kill takes two clicks: the first arms the row's button for a few seconds, the second kills.
 const CONFIRM_MS = 5000;
 // State-changing calls carry this header, which a cross-site form cannot set.
@@ -61,6 +63,58 @@ function chart(id, values, unit) {
   text($(id + '-max'), `max ${fmtInt(Math.round(max))} ${unit}`.trim());
 }
 
+// In a cluster the cards count every node; latency and the charts stay this node's.
+function renderClusterCards(c) {
+  const t = c.totals;
+  const self = c.nodes.find((n) => n.self);
+  const scope = $('scope');
+  scope.hidden = false;
+  text(scope, `node ${self ? self.name : c.self} · cluster of ${t.nodes}`);
+  text($('connections'), fmtInt(t.connections));
+  text($('rps'), `${fmtInt(Math.round(t.requestsPerSecond))} req/s`);
+  text($('requests'), `${fmtInt(t.requests)} requests in all, ${t.nodes} node${t.nodes === 1 ? '' : 's'}`);
+  text($('errors'), fmtInt(t.errors));
+  const codes = Object.entries(t.errorsByCode || {}).map(([k, v]) => `${k} ${fmtInt(v)}`).join(', ');
+  text($('errorsByCode'), codes || 'none');
+  text($('retries'), fmtInt(t.retries));
+  text($('exhausted'), `${fmtInt(t.retriesExhausted)} RETRIES_EXHAUSTED`);
+}
+
+function share(pool) {
+  return pool && pool.budget && pool.budget.share != null ? fmtInt(pool.budget.share) : '–';
+}
+
+function nodeButton(n) {
+  if (!n.answering) return '';
+  return n.accepting
+    ? `<button type="button" class="node-action" data-pause="${esc(n.id)}">pause</button>`
+    : `<button type="button" class="node-action" data-resume="${esc(n.id)}">resume</button>`;
+}
+
+function renderNodes(c) {
+  $('nodes-panel').hidden = false;
+  text($('node-count'), `${c.totals.answering} of ${c.totals.nodes} answering`);
+  $('nodes').tBodies[0].innerHTML = c.nodes.map((n) => {
+    const p = n.pool || {};
+    const st = !n.answering ? `not answering: ${esc(n.error)}` : (n.accepting ? 'accepting' : 'paused');
+    return `<tr data-node="${esc(n.id)}" class="${n.self ? 'self' : ''} ${n.answering ? '' : 'silent'}">`
+      + `<td class="node-name">${esc(n.name ?? '?')}${n.self ? ' (this node)' : ''}</td>`
+      + `<td class="node-id" title="${esc(n.id)}">${esc(String(n.id).slice(0, 8))}</td>`
+      + `<td class="node-state">${st}</td>`
+      + `<td class="num">${n.answering ? fmtInt(n.connections) : ''}</td>`
+      + `<td class="num">${n.answering ? fmtInt(Math.round(n.requestsPerSecond)) : ''}</td>`
+      + `<td class="num">${n.answering ? `${fmtInt(p.inUse)} / ${fmtInt(p.open)} / ${fmtInt(p.maxSize)}` : ''}</td>`
+      + `<td class="num share">${n.answering ? share(p) : ''}</td>`
+      + `<td class="num">${n.answering ? fmtInt(n.errors) : ''}</td>`
+      + `<td>${nodeButton(n)}</td></tr>`;
+  }).join('');
+  const t = c.totals, p = t.pool || {};
+  $('nodes').tFoot.innerHTML = `<tr><td>cluster</td><td></td><td></td><td class="num">${fmtInt(t.connections)}</td>`
+    + `<td class="num">${fmtInt(Math.round(t.requestsPerSecond))}</td>`
+    + `<td class="num">${fmtInt(p.inUse)} / ${fmtInt(p.open)} / ${fmtInt(p.maxSize)}</td><td></td>`
+    + `<td class="num">${fmtInt(t.errors)}</td><td></td></tr>`;
+}
+
 function renderPool(p) {
   const rows = [
     ['max size', p.maxSize], ['open', p.open], ['in use', p.inUse], ['idle', p.idle],
@@ -88,17 +142,19 @@ function sessionValue(s, key) {
   return s[key] ?? '';
 }
 
-function killButton(id) {
+// Session ids are per node: in a cluster a session is its node and its id.
+function killButton(id, node) {
   const c = state.confirmKill;
-  if (c && c.id === id && Date.now() < c.until) {
-    return `<button type="button" class="kill confirm" data-confirm="${esc(id)}">confirm kill</button>`;
+  const on = node ? ` data-node="${esc(node)}"` : '';
+  if (c && c.id === id && c.node === node && Date.now() < c.until) {
+    return `<button type="button" class="kill confirm" data-confirm="${esc(id)}"${on}>confirm kill</button>`;
   }
-  return `<button type="button" class="kill" data-kill="${esc(id)}">kill</button>`;
+  return `<button type="button" class="kill" data-kill="${esc(id)}"${on}>kill</button>`;
 }
 
 function renderSessions() {
   const f = state.filter.toLowerCase();
-  const rows = state.sessions.filter((s) => !f || [s.id, s.remoteAddress, s.client, s.identity, s.instance,
+  const rows = state.sessions.filter((s) => !f || [s.id, s.node, s.remoteAddress, s.client, s.identity, s.instance,
     s.inFlight && s.inFlight.detail, s.inFlight && s.inFlight.op].some((v) => String(v ?? '').toLowerCase().includes(f)));
   rows.sort((a, b) => {
     const x = sessionValue(a, state.sortKey), y = sessionValue(b, state.sortKey);
@@ -109,14 +165,16 @@ function renderSessions() {
   $('sessions').tBodies[0].innerHTML = rows.map((s) => {
     const f = s.inFlight;
     const busy = f ? `${esc(f.op)} ${fmtMs(f.runningMs)}: ${esc(f.detail)}` : '';
-    return `<tr data-session="${esc(s.id)}" class="${f ? 'busy' : ''}">`
-      + `<td class="num">${esc(s.id)}</td><td>${esc(s.remoteAddress)}</td><td class="client">${esc(s.client ?? '')}</td>`
+    const node = state.clustered ? `<td class="node" title="${esc(s.nodeId)}">${esc(s.node)}</td>` : '';
+    const on = state.clustered ? ` data-node="${esc(s.nodeId)}"` : '';
+    return `<tr data-session="${esc(s.id)}"${on} class="${f ? 'busy' : ''}">`
+      + `${node}<td class="num">${esc(s.id)}</td><td>${esc(s.remoteAddress)}</td><td class="client">${esc(s.client ?? '')}</td>`
       + `<td class="identity">${esc(s.identity ?? '')}</td>`
       + `<td>${fmtTime(s.connectedAt)}</td><td>${esc(s.instance)}</td>`
       + `<td class="num">${fmtInt(s.requests)}</td><td class="num">${fmtInt(s.errors)}</td>`
       + `<td class="num">${fmtBytes(s.bytesIn)}</td><td class="num">${fmtBytes(s.bytesOut)}</td>`
       + `<td>${fmtTime(s.lastActivity)}</td><td class="sql" title="${busy}">${busy}</td>`
-      + `<td>${killButton(s.id)}</td></tr>`;
+      + `<td>${killButton(s.id, state.clustered ? s.nodeId : undefined)}</td></tr>`;
   }).join('');
   for (const th of $('sessions').tHead.rows[0].cells) {
     th.classList.toggle('sorted', th.dataset.key === state.sortKey);
@@ -125,7 +183,14 @@ function renderSessions() {
 }
 
 function apply(update) {
+  state.clustered = !!update.cluster;
+  $('node-column').hidden = !state.clustered;
+  $('pool-scope').hidden = !state.clustered;
   renderOverview(update.overview);
+  if (update.cluster) {
+    renderClusterCards(update.cluster);
+    renderNodes(update.cluster);
+  }
   renderPool(update.pool);
   renderOperations(update.operations);
   state.sessions = update.sessions;
@@ -134,7 +199,10 @@ function apply(update) {
 
 async function post(path) {
   const r = await fetch(path, { method: 'POST', headers: ACTION_HEADERS });
-  if (!r.ok) throw new Error(`${path}: ${r.status}`);
+  if (!r.ok) {
+    const body = await r.json().catch(() => ({}));
+    throw new Error(`${path}: ${r.status}${body.error ? ' ' + body.error : ''}`);
+  }
   return r.json();
 }
 
@@ -161,8 +229,9 @@ $('sessions').tHead.addEventListener('click', (e) => {
 });
 $('sessions').tBodies[0].addEventListener('click', async (e) => {
   const armed = e.target.dataset && e.target.dataset.kill;
+  const node = e.target.dataset && e.target.dataset.node;
   if (armed) {
-    state.confirmKill = { id: armed, until: Date.now() + CONFIRM_MS };
+    state.confirmKill = { id: armed, node, until: Date.now() + CONFIRM_MS };
     renderSessions();
     setTimeout(renderSessions, CONFIRM_MS + 50);
     return;
@@ -172,8 +241,9 @@ $('sessions').tBodies[0].addEventListener('click', async (e) => {
   state.confirmKill = null;
   e.target.disabled = true;
   try {
-    await post(`api/sessions/${encodeURIComponent(id)}/kill`);
-    state.sessions = state.sessions.filter((s) => s.id !== id);
+    await post(node ? `api/nodes/${encodeURIComponent(node)}/sessions/${encodeURIComponent(id)}/kill`
+      : `api/sessions/${encodeURIComponent(id)}/kill`);
+    state.sessions = state.sessions.filter((s) => !(s.id === id && s.nodeId === node));
     renderSessions();
   } catch (err) {
     e.target.disabled = false;
@@ -181,6 +251,18 @@ $('sessions').tBodies[0].addEventListener('click', async (e) => {
   }
 });
 $('filter').addEventListener('input', (e) => { state.filter = e.target.value; renderSessions(); });
+$('nodes').tBodies[0].addEventListener('click', async (e) => {
+  const d = e.target.dataset || {};
+  const node = d.pause || d.resume;
+  if (!node) return;
+  e.target.disabled = true;
+  try {
+    await post(`api/nodes/${encodeURIComponent(node)}/${d.pause ? 'pause' : 'resume'}`);
+  } catch (err) {
+    e.target.disabled = false;
+    alert(err.message);
+  }
+});
 $('pause').addEventListener('click', () => post('api/pause'));
 $('resume').addEventListener('click', () => post('api/resume'));
 

@@ -161,7 +161,7 @@ public final class Txgate {
           }
           Monitor monitor = new Monitor(config, sessions, pool, stats, telemetry, catalog::operations);
           return vertx.deployVerticle(new AdminVerticle(config.admin(), monitor, telemetry.registry(), health, audit,
-              reloader, adminTls))
+              reloader, adminTls, membership, NodeMetadata.of(config).getString(NodeMetadata.NAME)))
             .recover(t -> Future.failedFuture(ListenFailure.of(Keys.ADMIN_PORT, Keys.ADMIN_HOST,
               config.admin().host(), config.admin().port(), t)))
             .map(adminId -> new String[] {protocolId, adminId});

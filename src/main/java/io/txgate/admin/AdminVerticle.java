@@ -1,5 +1,6 @@
 package io.txgate.admin;
 
+import io.txgate.cluster.Membership;
 import io.txgate.db.DatabaseHealth;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.txgate.config.TxgateConfig;
@@ -12,6 +13,8 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.ServerSSLOptions;
 import io.vertx.ext.healthchecks.Status;
@@ -24,6 +27,11 @@ import io.vertx.micrometer.PrometheusScrapingHandler;
  * The admin console's web server: the page (webroot/), its JSON API, a live event stream, Prometheus
  * metrics and health checks. One instance; it only reads what the protocol instances share and
  * flips the switches they obey, so it costs the protocol path nothing but a once-a-second sample.
+ *
+ * <p>In a cluster it shows every node: {@code /api/cluster}, and {@code /api/sessions},
+ * {@code /api/operations} and the live stream cover all nodes ({@link ClusterView}); kill, pause and
+ * resume reach any node ({@link NodeActions}), and this node answers the others ({@link NodeAgent}).
+ * A lone node does none of that: no event bus, the same answers as before clustering existed.
  */
 public final class AdminVerticle extends VerticleBase {
 
@@ -38,7 +46,12 @@ public final class AdminVerticle extends VerticleBase {
   private final AuditLog audit;
   private final Reloader reloader;
   private final ServerSSLOptions tls;
+  private final Membership membership;
+  private final String nodeName;
   private HttpServer server;
+  private ClusterView view;
+  private NodeActions actions;
+  private MessageConsumer<JsonObject> agent;
   private long ticker;
   /**
    * The console state the live streams send, encoded once per tick for all of them; null while no
@@ -51,8 +64,11 @@ public final class AdminVerticle extends VerticleBase {
   private int streams;
 
   public AdminVerticle(TxgateConfig.Admin config, Monitor monitor, PrometheusMeterRegistry registry,
-                       DatabaseHealth health, AuditLog audit, Reloader reloader, ServerSSLOptions tls) {
+                       DatabaseHealth health, AuditLog audit, Reloader reloader, ServerSSLOptions tls,
+                       Membership membership, String nodeName) {
     this.config = config;
+    this.membership = membership;
+    this.nodeName = nodeName;
     this.tls = tls;
     this.monitor = monitor;
     this.registry = registry;
@@ -89,10 +105,26 @@ public final class AdminVerticle extends VerticleBase {
       router.route().handler(new AdminAuth(config));
     }
     router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
-    router.get("/api/overview").handler(ctx -> json(ctx, monitor.overview()));
-    router.get("/api/sessions").handler(ctx -> json(ctx, monitor.sessions()));
-    router.get("/api/pool").handler(ctx -> json(ctx, monitor.pool()));
-    router.get("/api/operations").handler(ctx -> json(ctx, monitor.operations()));
+    RemoteNodes remote = new RemoteNodes(vertx, membership);
+    // A little under a tick: the stream's tick always gathers afresh, API calls in between share it.
+    view = new ClusterView(monitor, membership, remote, nodeName, TICK_MS * 9 / 10);
+    actions = new NodeActions(monitor, audit, membership, remote, nodeName);
+    boolean clustered = membership.clustered();
+    if (clustered) {
+      router.get("/api/overview").handler(ctx -> fromView(ctx, v -> v.getJsonObject("overview").copy()
+        .put("cluster", v.getJsonObject("cluster").getJsonObject("totals"))));
+      router.get("/api/sessions").handler(ctx -> fromView(ctx, v -> v.getJsonArray("sessions")));
+      router.get("/api/pool").handler(ctx -> fromView(ctx, v -> v.getJsonObject("pool").copy()
+        .put("cluster", v.getJsonObject("cluster").getJsonObject("totals").getJsonObject("pool"))));
+      router.get("/api/operations").handler(ctx -> fromView(ctx, v -> v.getJsonArray("operations")));
+    } else {
+      router.get("/api/overview").handler(ctx -> json(ctx, monitor.overview()));
+      router.get("/api/sessions").handler(ctx -> json(ctx, monitor.sessions()));
+      router.get("/api/pool").handler(ctx -> json(ctx, monitor.pool()));
+      router.get("/api/operations").handler(ctx -> json(ctx, monitor.operations()));
+    }
+    // A lone node answers this too, from itself alone.
+    router.get("/api/cluster").handler(ctx -> fromView(ctx, v -> v.getJsonObject("cluster")));
     router.get("/api/stream").handler(this::stream);
     router.route("/api/*").method(HttpMethod.POST).handler(this::csrfGuard);
     router.get("/api/audit").handler(ctx -> json(ctx, audit.recent()));
@@ -107,6 +139,12 @@ public final class AdminVerticle extends VerticleBase {
         json(ctx, new JsonObject().put("error", "no session " + id));
       }
     });
+    router.post("/api/nodes/:node/sessions/:id/kill").handler(ctx -> answer(ctx,
+      actions.kill(ctx.pathParam("node"), ctx.pathParam("id"), operator(ctx), from(ctx))));
+    router.post("/api/nodes/:node/pause").handler(ctx -> answer(ctx,
+      actions.accepting(ctx.pathParam("node"), false, operator(ctx), from(ctx))));
+    router.post("/api/nodes/:node/resume").handler(ctx -> answer(ctx,
+      actions.accepting(ctx.pathParam("node"), true, operator(ctx), from(ctx))));
     router.post("/api/pause").handler(ctx -> {
       monitor.accepting(false);
       audit.record(operator(ctx), from(ctx), "pause", null, "new connections refused");
@@ -133,10 +171,54 @@ public final class AdminVerticle extends VerticleBase {
     monitor.tick();
     ticker = vertx.setPeriodic(TICK_MS, id -> {
       monitor.tick();
-      latest = streams > 0 ? monitor.all().encode() : null;
+      if (streams == 0) {
+        latest = null;
+      } else if (clustered) {
+        view.get().onSuccess(v -> latest = streams > 0 ? v.encode() : null);
+      } else {
+        latest = monitor.all().encode();
+      }
     });
     server = vertx.createHttpServer(ServerTls.apply(new HttpServerOptions(), tls));
-    return server.requestHandler(router).listen(config.port(), config.host());
+    Future<?> answering = clustered
+      ? new NodeAgent(monitor, audit, membership.self(), nodeName).register(vertx).onSuccess(c -> agent = c)
+      : Future.succeededFuture();
+    return answering.compose(v -> server.requestHandler(router).listen(config.port(), config.host()));
+  }
+
+  /**
+   * Answers from the cluster's view. A node that did not answer is a row of the view, not a
+   * failure; a view that cannot be built at all (a node sent what this one cannot read) is a 503.
+   */
+  private void fromView(RoutingContext ctx, java.util.function.Function<JsonObject, Object> part) {
+    view.get().map(part).onComplete(ar -> {
+      if (ctx.response().closed()) {
+        return; // the caller went away while the other nodes were asked
+      }
+      if (ar.succeeded()) {
+        json(ctx, ar.result());
+      } else {
+        ctx.response().setStatusCode(503);
+        json(ctx, new JsonObject().put("error", "the cluster's view cannot be built: " + ar.cause().getMessage()));
+      }
+    });
+  }
+
+  /** Answers a node action: its reply, or the status and message of why it could not be done. */
+  private static void answer(RoutingContext ctx, Future<JsonObject> action) {
+    action.onComplete(ar -> {
+      if (ctx.response().closed()) {
+        return; // the caller went away while the other node was asked; the audit log has the outcome
+      }
+      if (ar.succeeded()) {
+        json(ctx, ar.result());
+      } else if (ar.cause() instanceof NodeCallFailed f) {
+        ctx.response().setStatusCode(f.status());
+        json(ctx, new JsonObject().put("error", f.getMessage()));
+      } else {
+        ctx.fail(ar.cause());
+      }
+    });
   }
 
   private void csrfGuard(RoutingContext ctx) {
@@ -159,10 +241,17 @@ public final class AdminVerticle extends VerticleBase {
       .setChunked(true);
     response.write("retry: 2000\n\n");
     streams++;
-    if (latest == null) {
+    if (latest != null) {
+      send(response);
+    } else if (membership.clustered()) {
+      view.get().onSuccess(v -> {
+        latest = v.encode();
+        send(response);
+      });
+    } else {
       latest = monitor.all().encode();
+      send(response);
     }
-    send(response);
     long timer = vertx.setPeriodic(TICK_MS, id -> send(response));
     boolean[] ended = {false};
     Handler<Void> gone = v -> {
@@ -185,7 +274,7 @@ public final class AdminVerticle extends VerticleBase {
 
   private static void json(RoutingContext ctx, Object body) {
     ctx.response().putHeader("Content-Type", "application/json").putHeader("Cache-Control", "no-store")
-      .end(body instanceof JsonObject o ? o.encode() : ((io.vertx.core.json.JsonArray) body).encode());
+      .end(body instanceof JsonObject o ? o.encode() : ((JsonArray) body).encode());
   }
 
   /** Who is acting, for the log and the audit: the credential that passed, never the secret itself. */
@@ -203,6 +292,8 @@ public final class AdminVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(ticker);
-    return server.close();
+    // The other nodes' consoles see this one as not answering from here on, until it leaves.
+    Future<Void> unregistered = agent == null ? Future.succeededFuture() : agent.unregister();
+    return unregistered.eventually(() -> server.close());
   }
 }

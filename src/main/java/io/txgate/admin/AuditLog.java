@@ -33,14 +33,29 @@ public final class AuditLog {
    * @param target what it acted on (a session id), or null
    * @param outcome what happened, in words
    */
-  public synchronized void record(String who, String from, String action, String target, String outcome) {
+  public void record(String who, String from, String action, String target, String outcome) {
+    record(who, from, action, null, target, outcome);
+  }
+
+  /**
+   * Records one action aimed at a node of the cluster, as {@link #record(String, String, String,
+   * String, String)}; {@code node} (e.g. {@code 127.0.0.1:5702 (3f0c...)}) goes into the entry's
+   * {@code node} field, or nowhere when null.
+   */
+  public synchronized void record(String who, String from, String action, String node, String target,
+                                  String outcome) {
     JsonObject entry = new JsonObject().put("at", Instant.now().toString()).put("who", who).put("from", from)
-      .put("action", action).put("target", target).put("outcome", outcome);
+      .put("action", action);
+    if (node != null) {
+      entry.put("node", node);
+    }
+    entry.put("target", target).put("outcome", outcome);
     recent.addLast(entry);
     if (recent.size() > KEPT) {
       recent.removeFirst();
     }
-    LOG.info("{} from {}: {}{}: {}", who, from, action, target == null ? "" : " " + target, outcome);
+    LOG.info("{} from {}: {}{}{}: {}", who, from, action, target == null ? "" : " " + target,
+      node == null ? "" : " on node " + node, outcome);
   }
 
   /** The latest entries, oldest first. */

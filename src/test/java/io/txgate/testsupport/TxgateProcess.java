@@ -35,7 +35,15 @@ public final class TxgateProcess implements AutoCloseable {
 
   /** Starts txgate against {@code dbUrl}; {@code extraEnv} adds or overrides TXGATE_* variables. */
   public static TxgateProcess start(String dbUrl, Map<String, String> extraEnv) {
-    Path log = Path.of("target", "faults", "txgate-" + System.currentTimeMillis() + ".log").toAbsolutePath();
+    return start(dbUrl, extraEnv, "txgate-" + System.currentTimeMillis());
+  }
+
+  /**
+   * As {@link #start(String, Map)}, writing to {@code target/faults/<logName>.log}: one log per node
+   * when a test runs several.
+   */
+  public static TxgateProcess start(String dbUrl, Map<String, String> extraEnv, String logName) {
+    Path log = Path.of("target", "faults", logName + ".log").toAbsolutePath();
     TxgateProcess p = new TxgateProcess(dbUrl, extraEnv, log);
     Runtime.getRuntime().addShutdownHook(p.shutdownHook);
     p.launch();
@@ -115,6 +123,20 @@ public final class TxgateProcess implements AutoCloseable {
 
   public int adminPort() {
     return adminPort;
+  }
+
+  /** The console's base URL, e.g. {@code http://127.0.0.1:21234}. */
+  public String adminUrl() {
+    return "http://127.0.0.1:" + adminPort;
+  }
+
+  /** SIGSTOP: the JVM freezes, its sockets stay open. {@link #sigcont()} thaws it. */
+  public void sigstop() {
+    signal("STOP");
+  }
+
+  public void sigcont() {
+    signal("CONT");
   }
 
   public synchronized long pid() {
