@@ -35,7 +35,15 @@ public final class TxgateProcess implements AutoCloseable {
 
   /** Starts txgate against {@code dbUrl}; {@code extraEnv} adds or overrides TXGATE_* variables. */
   public static TxgateProcess start(String dbUrl, Map<String, String> extraEnv) {
-    Path log = Path.of("target", "faults", "txgate-" + System.currentTimeMillis() + ".log").toAbsolutePath();
+    return start(dbUrl, extraEnv, "txgate");
+  }
+
+  /**
+   * As {@link #start(String, Map)}, logging to {@code target/faults/<logName>-<time>.log}: several
+   * nodes of one test each get a log that says which node it is.
+   */
+  public static TxgateProcess start(String dbUrl, Map<String, String> extraEnv, String logName) {
+    Path log = Path.of("target", "faults", logName + "-" + System.currentTimeMillis() + ".log").toAbsolutePath();
     TxgateProcess p = new TxgateProcess(dbUrl, extraEnv, log);
     Runtime.getRuntime().addShutdownHook(p.shutdownHook);
     p.launch();
