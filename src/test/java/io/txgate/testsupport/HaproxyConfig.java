@@ -25,6 +25,21 @@ public record HaproxyConfig(String text, String backend) {
   private static final Pattern BACKEND = Pattern.compile("^\\s*backend\\s+(\\S+)\\s*$");
 
   /**
+   * For scripts/bench-haproxy.sh: {@code <shipped.cfg> <frontend port> <socket path> <out.cfg>
+   * <port:adminPort>...}.
+   */
+  public static void main(String[] args) throws java.io.IOException {
+    List<int[]> nodes = new ArrayList<>();
+    for (int i = 4; i < args.length; i++) {
+      String[] p = args[i].split(":");
+      nodes.add(new int[] {Integer.parseInt(p[0]), Integer.parseInt(p[1])});
+    }
+    String shipped = java.nio.file.Files.readString(java.nio.file.Path.of(args[0]));
+    java.nio.file.Files.writeString(java.nio.file.Path.of(args[3]),
+      generate(shipped, Integer.parseInt(args[1]), nodes, args[2]).text());
+  }
+
+  /**
    * @param nodes each node's protocol port and admin port, {@code {port, adminPort}}; they become
    *              servers {@code node1}, {@code node2}, ... on 127.0.0.1
    */
