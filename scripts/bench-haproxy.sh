@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# The cost of the HAProxy hop (not a test): two txgate nodes on one database, Debian's haproxy in
-# front of them running packaging/haproxy.cfg (addresses and ports replaced), and the benchmark's
-# closed-loop load (scripts/bench.sh's requests) against node 1 directly and against haproxy, in
-# alternating rounds. On one machine the nodes share its cores: this measures the extra hop, not
-# the gain of a second machine.
+# The cost of the HAProxy hop (not a test): two txgate nodes on one database, Debian's haproxy
+# running packaging/haproxy.cfg (addresses and ports replaced) once in front of both and once in
+# front of node 1 alone, and the benchmark's closed-loop load (scripts/bench.sh's requests) against
+# node 1 directly, node 1 behind haproxy (the hop alone) and both behind haproxy, in alternating
+# rounds. On one machine the nodes share its cores: this measures the extra hop, not the gain of a
+# second machine.
 #   TXGATE_DB_URL     database to use (default: node 1's embedded MariaDB, in target/bench-data)
 #   CONNECTIONS       comma-separated connection counts (default 32,256)
 #   WORKLOADS         point, transfer, transfer-hot, transfer-op, mixed (default transfer)
@@ -11,7 +12,8 @@
 #   ROUNDS            rounds per step, each runs both targets in turn (default 3)
 #   WARMUP_SECONDS    unmeasured load per workload and target first (default 10)
 #   BENCH_PORT        node 1's protocol port; its admin port and embedded database take the next
-#                     two, node 2 the two after, haproxy the one after that (default 7420)
+#                     two, node 2 the two after, the two haproxy frontends the two after that
+#                     (default 7420)
 #   HAPROXY           the haproxy binary (default /usr/sbin/haproxy)
 # Writes target/bench-haproxy.md; docs/BENCHMARKS.md quotes it by hand.
 set -euo pipefail
@@ -42,10 +44,10 @@ else
   node1_env=()
 fi
 
-node1= node2= proxy=
+node1= node2= proxy= proxy1=
 stop_all() {
-  for p in $proxy $node2 $node1; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
-  node1= node2= proxy=
+  for p in $proxy1 $proxy $node2 $node1; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
+  node1= node2= proxy= proxy1=
 }
 trap stop_all EXIT
 
@@ -70,13 +72,19 @@ node2=$!
 wait_ready $((port + 4)) "$node2" target/bench-haproxy-node2.log
 
 java -cp "$classpath" io.txgate.testsupport.HaproxyConfig packaging/haproxy.cfg $((port + 5)) \
-  target/bench-haproxy.sock target/bench-haproxy.cfg $port:$((port + 1)) $((port + 3)):$((port + 4))
-"$haproxy" -c -q -f target/bench-haproxy.cfg
+  "$PWD/target/bench-haproxy.sock" target/bench-haproxy.cfg $port:$((port + 1)) $((port + 3)):$((port + 4))
+"$haproxy" -c -f target/bench-haproxy.cfg
 "$haproxy" -db -f target/bench-haproxy.cfg >target/bench-haproxy.log 2>&1 &
 proxy=$!
+java -cp "$classpath" io.txgate.testsupport.HaproxyConfig packaging/haproxy.cfg $((port + 6)) \
+  "$PWD/target/bench-haproxy-one.sock" target/bench-haproxy-one.cfg $port:$((port + 1))
+"$haproxy" -c -f target/bench-haproxy-one.cfg
+"$haproxy" -db -f target/bench-haproxy-one.cfg >target/bench-haproxy-one.log 2>&1 &
+proxy1=$!
 # rise 2 x inter 1 s: both servers are UP about 2 s after haproxy starts.
 sleep 4
 
-java -Xss512k -cp "$classpath" io.txgate.bench.HopBench --one "127.0.0.1:$port" --haproxy "127.0.0.1:$((port + 5))" \
+java -Xss512k -cp "$classpath" io.txgate.bench.HopBench --one "127.0.0.1:$port" \
+  --haproxy-one "127.0.0.1:$((port + 6))" --haproxy "127.0.0.1:$((port + 5))" \
   --db "$db_url" --connections "$connections" --workloads "$workloads" --seconds "$seconds" --rounds "$rounds" \
   --warmup "$warmup" --report target/bench-haproxy.md

@@ -20,16 +20,19 @@ import java.util.Map;
 
 /**
  * The cost of the HAProxy hop (scripts/bench-haproxy.sh): the benchmark's closed-loop load
- * ({@link LineLoad}, the same requests as scripts/bench.sh) against one txgate node directly and
- * against two nodes behind HAProxy, in alternating rounds ({@link Bench#step}), on one machine.
+ * ({@link LineLoad}, the same requests as scripts/bench.sh) against one txgate node directly,
+ * against the same node alone behind HAProxy (the hop and nothing else) and against two nodes
+ * behind HAProxy, in alternating rounds ({@link Bench#step}), on one machine.
  *
- * <p>Arguments: {@code --one host:port --haproxy host:port --db mysql://... --connections 32,256
+ * <p>Arguments: {@code --one host:port [--haproxy-one host:port] --haproxy host:port --db mysql://...
+ * --connections 32,256
  * --workloads transfer --seconds 10 --rounds 3 --warmup 10 --report target/bench-haproxy.md}.
  */
 public final class HopBench {
 
   static final String ONE = "one node";
-  static final String HAPROXY = "2 nodes + haproxy";
+  static final String HAPROXY_ONE = "haproxy + 1 node";
+  static final String HAPROXY = "haproxy + 2 nodes";
   private static final Duration LIMIT = Duration.ofSeconds(120);
 
   private HopBench() {
@@ -55,9 +58,12 @@ public final class HopBench {
       Await.result(pool.close(), LIMIT);
 
       NetClientOptions plain = new NetClientOptions().setTcpNoDelay(true).setConnectTimeout(30_000);
-      List<Bench.Target> targets = List.of(
-        new LineLoad(ONE, vertx, plain, a.get("one"), null, Integer.MAX_VALUE),
-        new LineLoad(HAPROXY, vertx, plain, a.get("haproxy"), null, Integer.MAX_VALUE));
+      List<Bench.Target> targets = new ArrayList<>();
+      targets.add(new LineLoad(ONE, vertx, plain, a.get("one"), null, Integer.MAX_VALUE));
+      if (a.get("haproxy-one") != null) {
+        targets.add(new LineLoad(HAPROXY_ONE, vertx, plain, a.get("haproxy-one"), null, Integer.MAX_VALUE));
+      }
+      targets.add(new LineLoad(HAPROXY, vertx, plain, a.get("haproxy"), null, Integer.MAX_VALUE));
       if (warmup > 0) {
         for (Workload w : workloads) {
           for (Bench.Target t : targets) {
@@ -73,7 +79,7 @@ public final class HopBench {
           figures.addAll(Bench.step(targets, w, n, seconds, rounds, new ArrayList<>()));
         }
       }
-      String report = report(figures, version, seconds, rounds, warmup);
+      String report = report(figures, targets.size(), version, seconds, rounds, warmup);
       System.out.println(report);
       if (a.get("report") != null) {
         Files.writeString(Path.of(a.get("report")), report);
@@ -83,22 +89,27 @@ public final class HopBench {
     }
   }
 
-  /** A Markdown table: per step, each target's median throughput and latency, and haproxy over one node. */
-  static String report(List<Figures> figures, String version, int seconds, int rounds, int warmup) {
+  /**
+   * A Markdown table: per step, each target's median throughput and latency, and its ratio to one
+   * node directly in the same round (median, with the range over the rounds).
+   */
+  static String report(List<Figures> figures, int perStep, String version, int seconds, int rounds, int warmup) {
     StringBuilder out = new StringBuilder();
     out.append(String.format(Locale.ROOT, "Database %s; %d rounds of %d s per target, %d s warm-up.%n%n", version,
       rounds, seconds, warmup));
     out.append("| workload | connections | target | req/s (median) | p50 ms | p99 ms | failures | vs one node |\n");
     out.append("| --- | ---: | --- | ---: | ---: | ---: | --- | --- |\n");
-    for (int i = 0; i + 1 < figures.size(); i += 2) {
+    for (int i = 0; i + perStep <= figures.size(); i += perStep) {
       Figures one = figures.get(i);
-      Figures hop = figures.get(i + 1);
-      List<Double> ratios = new ArrayList<>();
-      for (int r = 0; r < Math.min(one.throughputs().size(), hop.throughputs().size()); r++) {
-        ratios.add(hop.throughputs().get(r) / one.throughputs().get(r));
+      out.append(row(one, ""));
+      for (Figures hop : figures.subList(i + 1, i + perStep)) {
+        List<Double> ratios = new ArrayList<>();
+        for (int r = 0; r < Math.min(one.throughputs().size(), hop.throughputs().size()); r++) {
+          ratios.add(hop.throughputs().get(r) / one.throughputs().get(r));
+        }
+        out.append(row(hop, String.format(Locale.ROOT, "%.2f (%.2f-%.2f)", Stats.median(ratios), Stats.min(ratios),
+          Stats.max(ratios))));
       }
-      out.append(row(one, "")).append(row(hop, String.format(Locale.ROOT, "%.2f (%.2f-%.2f)", Stats.median(ratios),
-        Stats.min(ratios), Stats.max(ratios))));
     }
     return out.toString();
   }
