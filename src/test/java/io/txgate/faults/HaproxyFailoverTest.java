@@ -106,6 +106,10 @@ class HaproxyFailoverTest {
           .as("resends after the kill (else the kill hit no request and proves nothing)").isPositive();
         assertThat(bank.gaveUp).as("transfers given up after resending for "
           + ResendingBank.RESEND_BUDGET_MS + " ms").isEmpty();
+        // A client that reconnects before HAProxy has marked the killed node DOWN is sent there,
+        // refused, and redispatched to the live node: HAProxy never closes a client for want of a
+        // node while one is up (else the client waits out 3 retries and sees its connection close).
+        assertThat(haproxy.unplacedConnections()).as("connections HAProxy could not place on a node").isEmpty();
         // Pausing only takes a node out of rotation: its clients keep their connections until the
         // SIGTERM drain (HAProxy must not shut sessions down when it marks the node DOWN).
         assertThat(bank.sum(ROLLING + "pause", p -> p.lostInFlight.sum()))

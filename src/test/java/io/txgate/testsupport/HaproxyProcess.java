@@ -15,6 +15,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -24,6 +26,8 @@ import org.junit.jupiter.api.Assumptions;
  */
 public final class HaproxyProcess implements AutoCloseable {
 
+  private static final Pattern TCPLOG =
+    Pattern.compile("^\\S+ \\[[^\\]]+\\] \\S+ \\S+ \\S+ \\d+ (\\S\\S) ");
   /** Where Debian's package puts it; /usr/sbin is not on every user's PATH. */
   private static final Path DEBIAN_BINARY = Path.of("/usr/sbin/haproxy");
 
@@ -180,6 +184,23 @@ public final class HaproxyProcess implements AutoCloseable {
       }
       return lines;
     }
+  }
+
+  /**
+   * The log lines ({@code option tcplog}) of client connections that HAProxy closed because it
+   * could not connect them to any node: termination state {@code SC} (server side, connect phase),
+   * after its retries.
+   */
+  public List<String> unplacedConnections() {
+    List<String> out = new ArrayList<>();
+    for (String line : log().split("\n")) {
+      // client [date] frontend backend/server Tw/Tc/Tt bytes STATE actconn/... queues
+      Matcher m = TCPLOG.matcher(line);
+      if (m.find() && m.group(1).startsWith("SC")) {
+        out.add(line);
+      }
+    }
+    return out;
   }
 
   /** Everything haproxy logged (its alerts and one line per closed connection). */
