@@ -33,8 +33,9 @@ import java.util.concurrent.atomic.LongAdder;
  * new connection, until it gets a definite answer or its own deadline ({@link #RESEND_BUDGET_MS})
  * passes. A transfer given up at that deadline is a client-visible failure.
  *
- * <p>Everything is counted per phase of the test (the phase current when the transfer was first
- * sent, for acknowledgements and failures; when it happened, for resends).
+ * <p>Everything is counted per phase of the test: an acknowledgement under the phase in which the
+ * transfer was first sent, a resend under the phase it happened in, a failure under the phase of
+ * the first error that made the transfer's outcome open.
  */
 final class ResendingBank {
 
@@ -181,6 +182,7 @@ final class ResendingBank {
    */
   private void transfer(TxgateClient db, String key, List<Statement> steps) {
     String firstPhase = phase;
+    String troublePhase = null;
     long giveUpAt = System.currentTimeMillis() + RESEND_BUDGET_MS;
     for (int attempt = 1; ; attempt++) {
       try {
@@ -202,14 +204,15 @@ final class ResendingBank {
           refused.put(key, e.code());
           return;
         }
+        troublePhase = troublePhase == null ? phase : troublePhase;
         Phase now = counts(phase);
         now.resends.computeIfAbsent(e.code() + "/" + e.committed(), k -> new LongAdder()).increment();
         if (e instanceof ConnectionException && e.committed() == Committed.UNKNOWN) {
           now.lostInFlight.increment();
         }
         if (System.currentTimeMillis() > giveUpAt) {
-          gaveUp.put(key, firstPhase + ": " + e.code() + " " + e.getMessage());
-          counts(firstPhase).gaveUp.increment();
+          gaveUp.put(key, troublePhase + ": " + e.code() + " " + e.getMessage());
+          counts(troublePhase).gaveUp.increment();
           return;
         }
         pause(Math.min(50L * attempt, 500));
