@@ -90,11 +90,11 @@ class ClusterNodesTest {
       String idB = nodeId(b);
       awaitLog(a, "cluster: node 127.0.0.1:" + portB + " (" + idB + ") joined; 2 node(s)", b);
 
-      a.freeze();
+      a.sigstop();
       try {
         awaitLog(b, "cluster: node " + idA + " left; 1 node(s)", a);
       } finally {
-        a.thaw();
+        a.sigcont();
       }
       // Each half saw the other go; Hazelcast's split-brain merge joins them again, and the node
       // that merges into the other logs its return as a join.

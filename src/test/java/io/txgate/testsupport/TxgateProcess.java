@@ -35,15 +35,15 @@ public final class TxgateProcess implements AutoCloseable {
 
   /** Starts txgate against {@code dbUrl}; {@code extraEnv} adds or overrides TXGATE_* variables. */
   public static TxgateProcess start(String dbUrl, Map<String, String> extraEnv) {
-    return start(dbUrl, extraEnv, "txgate-" + System.currentTimeMillis());
+    return start(dbUrl, extraEnv, "txgate");
   }
 
   /**
-   * As {@link #start(String, Map)}, writing to {@code target/faults/<logName>.log}: one log per node
-   * when a test runs several.
+   * As {@link #start(String, Map)}, logging to {@code target/faults/<logName>-<time>.log}: several
+   * nodes of one test each get a log that says which node it is.
    */
   public static TxgateProcess start(String dbUrl, Map<String, String> extraEnv, String logName) {
-    Path log = Path.of("target", "faults", logName + ".log").toAbsolutePath();
+    Path log = Path.of("target", "faults", logName + "-" + System.currentTimeMillis() + ".log").toAbsolutePath();
     TxgateProcess p = new TxgateProcess(dbUrl, extraEnv, log);
     Runtime.getRuntime().addShutdownHook(p.shutdownHook);
     p.launch();
@@ -156,16 +156,6 @@ public final class TxgateProcess implements AutoCloseable {
   /** SIGTERM: txgate stops gracefully (finishes the requests in flight). Does not wait. */
   public void sigterm() {
     signal("TERM");
-  }
-
-  /** SIGSTOP: the JVM freezes, its connections stay open (a long GC pause, a hung machine). */
-  public void freeze() {
-    signal("STOP");
-  }
-
-  /** SIGCONT: a frozen JVM runs on. */
-  public void thaw() {
-    signal("CONT");
   }
 
   /** SIGHUP: txgate reloads its configuration. Does not wait for the reload. */
