@@ -33,6 +33,8 @@ public final class AdminVerticle extends VerticleBase {
 
   private final TxgateConfig.Admin config;
   private final Monitor monitor;
+  /** What GET /api/replicas answers: each read replica's state. */
+  private final java.util.function.Supplier<io.vertx.core.json.JsonObject> replicas;
   private final PrometheusMeterRegistry registry;
   private final DatabaseHealth health;
   private final AuditLog audit;
@@ -51,7 +53,9 @@ public final class AdminVerticle extends VerticleBase {
   private int streams;
 
   public AdminVerticle(TxgateConfig.Admin config, Monitor monitor, PrometheusMeterRegistry registry,
-                       DatabaseHealth health, AuditLog audit, Reloader reloader, ServerSSLOptions tls) {
+                       DatabaseHealth health, AuditLog audit, Reloader reloader, ServerSSLOptions tls,
+                       java.util.function.Supplier<io.vertx.core.json.JsonObject> replicas) {
+    this.replicas = replicas;
     this.config = config;
     this.tls = tls;
     this.monitor = monitor;
@@ -93,6 +97,7 @@ public final class AdminVerticle extends VerticleBase {
     router.get("/api/sessions").handler(ctx -> json(ctx, monitor.sessions()));
     router.get("/api/pool").handler(ctx -> json(ctx, monitor.pool()));
     router.get("/api/operations").handler(ctx -> json(ctx, monitor.operations()));
+    router.get("/api/replicas").handler(ctx -> json(ctx, replicas.get()));
     router.get("/api/stream").handler(this::stream);
     router.route("/api/*").method(HttpMethod.POST).handler(this::csrfGuard);
     router.get("/api/audit").handler(ctx -> json(ctx, audit.recent()));

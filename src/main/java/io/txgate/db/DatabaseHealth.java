@@ -93,6 +93,15 @@ public final class DatabaseHealth {
    */
   public DatabaseHealth(Vertx vertx, Context context, TxgateConfig.Db db, MeterRegistry registry,
                         List<StartupTask> tasks) {
+    this(vertx, context, db, registry, tasks, true);
+  }
+
+  /**
+   * @param exported whether this is the database behind {@code txgate_db_available}; a read
+   *     replica's circuit is not (its usability has gauges of its own)
+   */
+  public DatabaseHealth(Vertx vertx, Context context, TxgateConfig.Db db, MeterRegistry registry,
+                        List<StartupTask> tasks, boolean exported) {
     this.vertx = vertx;
     this.connector = new Connector(vertx);
     this.context = context;
@@ -104,7 +113,7 @@ public final class DatabaseHealth {
     all.add(new StartupTask("statementBudget", "",
       c -> ServerInfo.checkStatementBudget(c, db.poolSize(), db.statementCacheSize())));
     all.forEach(t -> pending.put(t.name(), t));
-    this.gauge = Gauge.builder("txgate.db.available", this, h -> h.isOpen() ? 0 : 1)
+    this.gauge = !exported ? null : Gauge.builder("txgate.db.available", this, h -> h.isOpen() ? 0 : 1)
       .description("1 while txgate considers the database reachable (circuit closed), 0 while the circuit"
         + " is open and requests fail at once with UNAVAILABLE")
       .register(registry);
@@ -134,7 +143,9 @@ public final class DatabaseHealth {
       }
     });
     failed.forEach(w -> settle(w, new ProtocolException(ErrorCode.UNAVAILABLE, "txgate is stopping")));
-    registry.remove(gauge);
+    if (gauge != null) {
+      registry.remove(gauge);
+    }
   }
 
   /** Whether every start-up task has succeeded and the circuit is closed: what /ready reports. */

@@ -70,6 +70,8 @@ public final class ClientSession {
    * Null until the first request: an idle connection needs none.
    */
   private volatile StopSignal stop;
+  /** When this connection last committed a write: its reads go to the primary for a while after. */
+  private final io.txgate.replica.WriteClock writes = new io.txgate.replica.WriteClock();
   private volatile long requests;
   private volatile long errors;
   private volatile long bytesIn;
@@ -408,6 +410,11 @@ public final class ClientSession {
   /** The stop signal of the request in flight. */
   StopSignal stopSignal() {
     return stop;
+  }
+
+  /** When this connection last committed a write (read-your-writes). */
+  io.txgate.replica.WriteClock writes() {
+    return writes;
   }
 
   public InFlight inFlight() {
