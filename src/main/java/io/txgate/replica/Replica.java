@@ -97,7 +97,7 @@ public final class Replica {
   private void become(boolean nowUsable, String reason) {
     if (usable != nowUsable) {
       if (nowUsable) {
-        LOG.info("replica {} is usable again: replication running, {} s behind", name, lagSeconds);
+        LOG.info("replica {} is usable: replication running, {} s behind", name, lagSeconds);
       } else {
         LOG.warn("replica {} is not usable ({}): readOnly requests go to the primary", name, reason);
       }

@@ -122,6 +122,22 @@ class ReadReplicaTest {
   }
 
   @Test
+  @Order(2)
+  @DisplayName("a readOnly operation called with a requestKey is never sent to a replica")
+  void requestKeyIsNotSentToTheReplica() throws Exception {
+    long servedBefore = replicaState().getLong("requests");
+    try (WireClient c = server.connect()) {
+      // The key's claim row cannot be written in a READ ONLY transaction (1792), on any server:
+      // such a request fails as it did before replicas; what matters here is that it stays off the replica.
+      JsonObject r = c.call(call(1, "whoReads").put("requestKey", "replica-" + System.nanoTime()));
+      assertThat(r.getJsonObject("error").getInteger("vendorCode")).as(r.encode()).isEqualTo(1792);
+    }
+    assertThat(replicaState().getLong("requests")).isEqualTo(servedBefore);
+    assertThat(Http.get(server.adminUrl() + "/metrics").body())
+      .contains("txgate_db_routed_total{reason=\"requestKey\",target=\"primary\"} 1.0");
+  }
+
+  @Test
   @Order(3)
   @DisplayName("an unknown consistency is BAD_REQUEST, naming the valid values")
   void unknownConsistencyIsRefused() throws Exception {
@@ -192,6 +208,26 @@ class ReadReplicaTest {
 
   @Test
   @Order(6)
+  @DisplayName("a frozen replica (SIGSTOP) is taken out by the bounded check, and back in once thawed")
+  void frozenReplicaIsLeftOut() throws Exception {
+    databases.replica().freeze();
+    try {
+      awaitUsable(false);
+      assertThat(replicaState().getString("lastError")).contains("no answer to SHOW SLAVE STATUS within");
+      try (WireClient c = server.connect()) {
+        assertThat(serverId(c, execute(1, WHO).put("readOnly", true))).isEqualTo(ReplicatedDatabases.PRIMARY_ID);
+      }
+    } finally {
+      databases.replica().thaw();
+    }
+    awaitUsable(true);
+    try (WireClient c = server.connect()) {
+      assertThat(serverId(c, execute(1, WHO).put("readOnly", true))).isEqualTo(ReplicatedDatabases.REPLICA_ID);
+    }
+  }
+
+  @Test
+  @Order(7)
   @DisplayName("GET /api/replicas and /metrics show the replica, its lag and the requests it served")
   void replicasAreVisible() throws Exception {
     JsonObject state = replicaState();
@@ -207,7 +243,7 @@ class ReadReplicaTest {
   }
 
   @Test
-  @Order(7)
+  @Order(8)
   @DisplayName("the replica killed with -9 under readOnly load: every request is answered, by the primary")
   void killedReplicaFallsBackToThePrimary() throws Exception {
     int clients = 4;
