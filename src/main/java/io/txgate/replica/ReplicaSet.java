@@ -101,7 +101,7 @@ public final class ReplicaSet {
       started.add(DbLoop.start(vertx, pool)
         .recover(t -> pool.close().transform(x -> Future.failedFuture(t)))
         .map(loop -> {
-          DatabaseHealth health = new DatabaseHealth(vertx, loop.context(), db, registry, List.of(), false);
+          DatabaseHealth health = new DatabaseHealth(vertx, loop.context(), db, registry, List.of(), name);
           health.start();
           Replica replica = new Replica(name, db.url(), loop, sessions, health,
             new TransactionRunner(vertx, loop, sessions, health, onReplica, health::isolation, stats));

@@ -210,6 +210,7 @@ class ReadReplicaTest {
   @Order(6)
   @DisplayName("a frozen replica (SIGSTOP) is taken out by the bounded check, and back in once thawed")
   void frozenReplicaIsLeftOut() throws Exception {
+    awaitUsable(true);
     databases.replica().freeze();
     try {
       awaitUsable(false);
