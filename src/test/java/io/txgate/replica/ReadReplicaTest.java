@@ -178,6 +178,23 @@ class ReadReplicaTest {
   }
 
   @Test
+  @Order(4)
+  @DisplayName("a readOnly request stopped because its client left is not run again on the primary")
+  void stoppedRequestIsNotRunAgain() throws Exception {
+    long fallbacksBefore = replicaState().getLong("fallbacks");
+    double answeredBefore = metric("txgate_requests_total{op=\"execute\"}");
+    try (WireClient c = server.connect()) {
+      c.send(execute(1, "SELECT @@server_id, SLEEP(3)").put("readOnly", true));
+      awaitTrue(() -> server.txgate().stats().inUse() == 1, "the request to run on the replica");
+    }
+    // The client is gone: txgate stops the statement and answers nobody. Once the request counts
+    // as answered, its router has decided, and it must not have sent it to the primary.
+    awaitTrue(() -> metric("txgate_requests_total{op=\"execute\"}") > answeredBefore, "the request to end");
+    assertThat(replicaState().getLong("fallbacks")).isEqualTo(fallbacksBefore);
+    assertThat(replicaState().getBoolean("usable")).isTrue();
+  }
+
+  @Test
   @Order(5)
   @DisplayName("a replica whose SQL thread stopped serves nothing until it runs again")
   void laggingReplicaIsLeftOut() throws Exception {
@@ -320,6 +337,20 @@ class ReadReplicaTest {
   private static int serverIdQuietly(WireClient c, JsonObject request) {
     try {
       return serverId(c, request);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The value of one series in /metrics, e.g. {@code txgate_requests_total{op="execute"}}; 0 when absent. */
+  private static double metric(String series) {
+    try {
+      for (String line : Http.get(server.adminUrl() + "/metrics").body().split("\n")) {
+        if (line.startsWith(series + " ")) {
+          return Double.parseDouble(line.substring(series.length() + 1).trim());
+        }
+      }
+      return 0;
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
