@@ -47,7 +47,7 @@ public record TxgateConfig(Db db, Protocol protocol, Tx tx, Admin admin, Embedde
   }
 
   /**
-   * Read replicas: where {@code readOnly} requests may go (see {@code db.replica}).
+   * Read replicas: where {@code readOnly} requests may go (see {@code replica.ReadRouter}).
    *
    * @param urls one database URL per replica, in the form of {@code db.url}; empty: none
    * @param maxLagMs a replica further behind its primary than this serves no request

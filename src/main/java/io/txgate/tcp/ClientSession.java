@@ -70,8 +70,11 @@ public final class ClientSession {
    * Null until the first request: an idle connection needs none.
    */
   private volatile StopSignal stop;
-  /** When this connection last committed a write: its reads go to the primary for a while after. */
-  private final io.txgate.replica.WriteClock writes = new io.txgate.replica.WriteClock();
+  /**
+   * When this connection last committed a write: its reads go to the primary for a while after.
+   * Null until the first transaction: an idle connection needs none.
+   */
+  private io.txgate.replica.WriteClock writes;
   private volatile long requests;
   private volatile long errors;
   private volatile long bytesIn;
@@ -412,8 +415,11 @@ public final class ClientSession {
     return stop;
   }
 
-  /** When this connection last committed a write (read-your-writes). */
+  /** When this connection last committed a write (read-your-writes); on the connection's event loop. */
   io.txgate.replica.WriteClock writes() {
+    if (writes == null) {
+      writes = new io.txgate.replica.WriteClock();
+    }
     return writes;
   }
 
