@@ -13,7 +13,7 @@ const {
 
 const DEFAULT_HOST = '127.0.0.1';
 const DEFAULT_PORT = 7400;
-const TX_OPTIONS = ['isolation', 'readOnly', 'requestKey', 'maxAttempts', 'timeoutMs'];
+const TX_OPTIONS = ['isolation', 'readOnly', 'requestKey', 'maxAttempts', 'timeoutMs', 'consistency'];
 const CLIENT_OPTIONS = ['callTimeoutMs'];
 
 /** One statement's result (PROTOCOL.md section 3, execute). */

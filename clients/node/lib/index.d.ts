@@ -46,6 +46,8 @@ export interface TxOptions extends CallOptions {
   maxAttempts?: number;
   /** The server-side deadline, in ms (TIMEOUT past it). */
   timeoutMs?: number;
+  /** 'primary': a readOnly request is never answered by a read replica; 'any' (default): it may be. */
+  consistency?: 'any' | 'primary';
 }
 
 export interface ExecuteOptions extends TxOptions {

@@ -157,7 +157,7 @@ test('a missed expectation is a ConflictError naming the step', { skip }, () => 
     (e) => e instanceof txgate.ConflictError && e.step === 1);
 }));
 
-test('transaction options reach the server: isolation, readOnly, maxAttempts, requestKey (timeoutMs: last test)', { skip }, () => withClient(async (db) => {
+test('transaction options reach the server: isolation, readOnly, maxAttempts, requestKey, consistency (timeoutMs: last test)', { skip }, () => withClient(async (db) => {
   for (const isolation of ['READ_UNCOMMITTED', 'READ_COMMITTED', 'REPEATABLE_READ', 'SERIALIZABLE']) {
     assert.equal((await db.execute('SELECT 1', [], { isolation })).scalar(), 1);
   }
@@ -168,6 +168,9 @@ test('transaction options reach the server: isolation, readOnly, maxAttempts, re
   assert.equal((await db.execute('SELECT 1', [], { maxAttempts: 1 })).attempts, 1);
   await assert.rejects(db.execute('SELECT 1', [], { readOnly: true, requestKey: txgate.newRequestKey() }),
     (e) => e.code === 'BAD_REQUEST');
+  assert.equal((await db.execute('SELECT 1', [], { readOnly: true, consistency: 'primary' })).scalar(), 1);
+  await assert.rejects(db.execute('SELECT 1', [], { readOnly: true, consistency: 'nearest' }),
+    (e) => e.code === 'BAD_REQUEST' && /consistency/.test(e.message));
 }));
 
 test('a requestKey makes a resend replay the stored answer instead of running again', { skip }, () => withClient(async (db) => {

@@ -161,6 +161,15 @@ class ClientTest(unittest.TestCase):
             self.assertTrue(again.replayed)
             self.assertEqual(db.execute("SELECT balance FROM accounts WHERE id = 3").scalar(), decimal.Decimal("995.00"))
 
+    def test_consistency_reaches_the_server(self):
+        with self.client() as db:
+            self.assertEqual(db.execute("SELECT 1", read_only=True, consistency="primary").scalar(), 1)
+            self.assertEqual(db.call("balance", {"id": 1}, consistency="any")[0].dicts()[0]["id"], 1)
+            with self.assertRaises(txgate.RequestError) as caught:
+                db.execute("SELECT 1", read_only=True, consistency="nearest")
+            self.assertEqual(caught.exception.code, "BAD_REQUEST")
+            self.assertIn("consistency", str(caught.exception))
+
     def test_error_families(self):
         with self.client() as db:
             with self.assertRaises(txgate.SqlError) as caught:

@@ -119,7 +119,8 @@ def same_value(expected, actual):
 
 
 OPTIONS = {"isolation": "isolation", "readOnly": "read_only", "requestKey": "request_key",
-           "maxAttempts": "max_attempts", "timeoutMs": "timeout_ms"}
+           "maxAttempts": "max_attempts", "timeoutMs": "timeout_ms",
+           "consistency": "consistency"}
 
 
 def check_result(test, expected, result, where):

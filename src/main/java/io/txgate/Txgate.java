@@ -19,6 +19,8 @@ import io.txgate.reload.CatalogPart;
 import io.txgate.reload.LiveCatalog;
 import io.txgate.reload.Reloader;
 import io.txgate.reload.TlsPart;
+import io.txgate.replica.ReadRouter;
+import io.txgate.replica.ReplicaSet;
 import io.txgate.tcp.ProtocolServer;
 import io.txgate.tcp.ProtocolVerticle;
 import io.txgate.tcp.RequestHandler;
@@ -61,11 +63,13 @@ public final class Txgate {
   private final String adminDeployment;
   private final long expiryTimer;
   private final Membership membership;
+  private final ReplicaSet replicas;
 
   private Txgate(Vertx vertx, TxgateConfig config, Sessions sessions, DbLoop db, DbSessions dbSessions,
                  DatabaseHealth health,
                  TxStats stats, Reloader reloader, String protocolDeployment, String adminDeployment,
-                 ProtocolServer protocolServer, Membership membership) {
+                 ProtocolServer protocolServer, Membership membership, ReplicaSet replicas) {
+    this.replicas = replicas;
     this.protocolServer = protocolServer;
     this.membership = membership;
     this.vertx = vertx;
@@ -141,12 +145,16 @@ public final class Txgate {
         // listens even while the database is down, and /ready says when it is all in place.
         DatabaseHealth health = new DatabaseHealth(vertx, db.context(), config.db(), telemetry.registry(),
           List.of(new DatabaseHealth.StartupTask("requestKeys", RequestKeys.hint(), RequestKeys::ensureTable)));
+        ReplicaSet[] replicas = new ReplicaSet[1];
         return health.start()
-        .compose(v -> {
+        .compose(v -> ReplicaSet.start(vertx, config, telemetry.registry(), stats, settings))
+        .compose(started -> {
+          replicas[0] = started;
           // Read per transaction: null (unknown, so every transaction sets its level) until the
           // database has answered the probe, which may be long after start-up.
-          RequestHandler handler = new RequestHandler(
-            new TransactionRunner(vertx, db, dbSessions, health, settings, health::isolation, stats),
+          RequestHandler handler = new RequestHandler(new ReadRouter(
+            new TransactionRunner(vertx, db, dbSessions, health, settings, health::isolation, stats), started,
+            telemetry.registry()),
             catalog::operations, new RequestDecoder(config.protocol().limits()), config.tx(), telemetry,
             authenticator(vertx, config, telemetry, catalog));
           return vertx.deployVerticle(
@@ -161,19 +169,21 @@ public final class Txgate {
           }
           Monitor monitor = new Monitor(config, sessions, pool, stats, telemetry, catalog::operations);
           return vertx.deployVerticle(new AdminVerticle(config.admin(), monitor, telemetry.registry(), health, audit,
-              reloader, adminTls, membership, NodeMetadata.of(config).getString(NodeMetadata.NAME)))
+              reloader, adminTls, membership, NodeMetadata.of(config).getString(NodeMetadata.NAME),
+              replicas[0]::toJson))
             .recover(t -> Future.failedFuture(ListenFailure.of(Keys.ADMIN_PORT, Keys.ADMIN_HOST,
               config.admin().host(), config.admin().port(), t)))
             .map(adminId -> new String[] {protocolId, adminId});
         })
         .recover(t -> {
           health.close();
-          return db.close().transform(ignored -> Future.failedFuture(t));
+          Future<Void> replicasClosed = replicas[0] == null ? Future.succeededFuture() : replicas[0].close();
+          return replicasClosed.eventually(db::close).transform(ignored -> Future.failedFuture(t));
         })
         .map(ids -> {
           LOG.info("{} named operation(s) from {}", catalog.operations().size(), config.tx().operationsFile());
           return new Txgate(vertx, config, sessions, db, dbSessions, health, stats, reloader, ids[0], ids[1],
-            protocolServer, membership);
+            protocolServer, membership, replicas[0]);
         });
       });
   }
@@ -250,7 +260,7 @@ public final class Txgate {
       .eventually(() -> untilIdle(System.currentTimeMillis() + graceMs))
       .eventually(() -> {
         health.close();
-        return db.close();
+        return replicas.close().eventually(db::close);
       })
       .eventually(dbSessions::close);
   }
@@ -261,6 +271,11 @@ public final class Txgate {
       return Future.succeededFuture();
     }
     return vertx.timer(20).compose(v -> untilIdle(deadline));
+  }
+
+  /** The read replicas (none when db.replicas is empty). */
+  public ReplicaSet replicas() {
+    return replicas;
   }
 
   /** The cluster this node is part of, or a membership of one. */

@@ -41,6 +41,8 @@ public final class AdminVerticle extends VerticleBase {
 
   private final TxgateConfig.Admin config;
   private final Monitor monitor;
+  /** What GET /api/replicas answers: each read replica's state. */
+  private final java.util.function.Supplier<io.vertx.core.json.JsonObject> replicas;
   private final PrometheusMeterRegistry registry;
   private final DatabaseHealth health;
   private final AuditLog audit;
@@ -65,7 +67,9 @@ public final class AdminVerticle extends VerticleBase {
 
   public AdminVerticle(TxgateConfig.Admin config, Monitor monitor, PrometheusMeterRegistry registry,
                        DatabaseHealth health, AuditLog audit, Reloader reloader, ServerSSLOptions tls,
-                       Membership membership, String nodeName) {
+                       Membership membership, String nodeName,
+                       java.util.function.Supplier<io.vertx.core.json.JsonObject> replicas) {
+    this.replicas = replicas;
     this.config = config;
     this.membership = membership;
     this.nodeName = nodeName;
@@ -123,6 +127,8 @@ public final class AdminVerticle extends VerticleBase {
       router.get("/api/pool").handler(ctx -> json(ctx, monitor.pool()));
       router.get("/api/operations").handler(ctx -> json(ctx, monitor.operations()));
     }
+    // This node's replicas: each node has its own view of them.
+    router.get("/api/replicas").handler(ctx -> json(ctx, replicas.get()));
     // A lone node answers this too, from itself alone.
     router.get("/api/cluster").handler(ctx -> fromView(ctx, v -> v.getJsonObject("cluster")));
     router.get("/api/stream").handler(this::stream);

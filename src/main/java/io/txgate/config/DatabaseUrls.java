@@ -57,6 +57,15 @@ public final class DatabaseUrls {
     return db.tls().applyTo(read(db.url()).options());
   }
 
+  /** As {@link #tls}, for one of {@code db.replicas}: the {@code db.tls} keys apply to replicas too. */
+  static DbTls replicaTls(String url, String keyMode, String keyCa) {
+    try {
+      return tls(url, keyMode, keyCa);
+    } catch (ConfigException e) {
+      throw new ConfigException(Keys.DB_REPLICAS, "replica " + redact(url) + ": " + e.getMessage());
+    }
+  }
+
   /**
    * The TLS that the URL's parameters and the {@code db.tls} keys together ask for. Each setting may
    * be given in either place; given in both with different values, it is refused, naming both.

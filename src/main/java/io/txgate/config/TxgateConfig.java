@@ -27,6 +27,17 @@ public record TxgateConfig(Db db, Protocol protocol, Tx tx, Admin admin, Embedde
       return url != null && !url.isBlank();
     }
 
+    /**
+     * How replica {@code i} is reached: these pool and outage settings, with the replica's URL and
+     * the TLS that its URL and the {@code db.tls} keys ask for.
+     */
+    public Db replica(int i) {
+      return new Db(replicas.urls().get(i), poolSize, maxWaitQueue, acquireTimeoutMs, connectTimeoutMs,
+        idleTimeoutSeconds, resetAlways, statementCacheSize, outage, replicas.tls().get(i), clusterMaxConnections,
+        new Replicas(java.util.List.of(), replicas.maxLagMs(), replicas.checkMs(), replicas.readYourWritesMs(),
+          java.util.List.of()));
+    }
+
     @Override
     public String toString() {
       return "Db[url=" + DatabaseUrls.redact(url) + ", tls=" + tls + ", poolSize=" + poolSize + ", maxWaitQueue="
@@ -36,14 +47,24 @@ public record TxgateConfig(Db db, Protocol protocol, Tx tx, Admin admin, Embedde
   }
 
   /**
-   * Read replicas: where {@code readOnly} requests may go (see {@code db.replica}).
+   * Read replicas: where {@code readOnly} requests may go (see {@code replica.ReadRouter}).
    *
    * @param urls one database URL per replica, in the form of {@code db.url}; empty: none
    * @param maxLagMs a replica further behind its primary than this serves no request
    * @param checkMs how often each replica's health and lag are read
    * @param readYourWritesMs how long a session that has written reads from the primary
+   * @param tls per URL, the TLS that it and the {@code db.tls} keys ask for
    */
-  public record Replicas(java.util.List<String> urls, int maxLagMs, int checkMs, int readYourWritesMs) {
+  public record Replicas(java.util.List<String> urls, int maxLagMs, int checkMs, int readYourWritesMs,
+                         java.util.List<DbTls> tls) {
+
+    public Replicas {
+      urls = java.util.List.copyOf(urls);
+      tls = java.util.List.copyOf(tls);
+      if (tls.size() != urls.size()) {
+        throw new IllegalArgumentException("one TLS setting per replica URL");
+      }
+    }
 
     @Override
     public String toString() {
@@ -173,6 +194,26 @@ public record TxgateConfig(Db db, Protocol protocol, Tx tx, Admin admin, Embedde
   public record Embedded(String dataDir, int port, String schema) {
   }
 
+  /**
+   * The replicas of {@code db.url}, each URL checked as {@code db.url} is. The embedded database has
+   * none: replicas without a {@code db.url} are refused rather than left unused.
+   */
+  private static Replicas replicas(JsonObject m, String primaryUrl) {
+    java.util.List<String> urls = Keys.DB_REPLICAS.list(m).stream().map(String::trim).filter(u -> !u.isEmpty())
+      .toList();
+    if (!urls.isEmpty() && (primaryUrl == null || primaryUrl.isBlank())) {
+      throw new ConfigException(Keys.DB_REPLICAS, "replicas of the embedded database are not supported: set "
+        + Keys.DB_URL + " to their primary");
+    }
+    java.util.List<DbTls> tls = urls.stream()
+      .map(u -> DatabaseUrls.replicaTls(u, Keys.DB_TLS_MODE.string(m), Keys.DB_TLS_CA_FILE.string(m))).toList();
+    return new Replicas(urls,
+      Keys.DB_MAX_REPLICA_LAG_MS.integer(m, 0, 86_400_000),
+      Keys.DB_REPLICA_CHECK_MS.integer(m, 50, 600_000),
+      Keys.DB_READ_YOUR_WRITES_MS.integer(m, 0, 86_400_000),
+      tls);
+  }
+
   /** Reads and checks every key from the merged configuration sources. */
   public static TxgateConfig from(JsonObject m) {
     String url = Keys.DB_URL.string(m);
@@ -194,10 +235,7 @@ public record TxgateConfig(Db db, Protocol protocol, Tx tx, Admin admin, Embedde
         Keys.DB_OUTAGE_HOLD_MS.integer(m, 0, 600_000)),
       DatabaseUrls.tls(url, Keys.DB_TLS_MODE.string(m), Keys.DB_TLS_CA_FILE.string(m)),
       Keys.DB_CLUSTER_MAX_CONNECTIONS.integer(m, 0, 1_000_000),
-      new Replicas(Keys.DB_REPLICAS.list(m),
-        Keys.DB_MAX_REPLICA_LAG_MS.integer(m, 0, 86_400_000),
-        Keys.DB_REPLICA_CHECK_MS.integer(m, 50, 600_000),
-        Keys.DB_READ_YOUR_WRITES_MS.integer(m, 0, 86_400_000)));
+      replicas(m, url));
     int instances = Keys.INSTANCES.integer(m, 0, 1024);
     Protocol protocol = new Protocol(
       Keys.PROTOCOL_HOST.string(m),

@@ -14,12 +14,12 @@ import io.vertx.sqlclient.spi.ConnectionFactory;
  * network client of its own, for every connection and never closes it: a probe a second left about
  * 5 KB a second behind for as long as txgate ran. This factory's client lives as long as Vert.x.
  */
-final class Connector {
+public final class Connector {
 
   private final Vertx vertx;
   private final ConnectionFactory<MySQLConnectOptions> factory;
 
-  Connector(Vertx vertx) {
+  public Connector(Vertx vertx) {
     this.vertx = vertx;
     // The driver's factory takes its transport settings from each connection's options; the
     // NetClientOptions here are not read by MySQLDriver 5.0.7.
@@ -27,7 +27,7 @@ final class Connector {
   }
 
   /** A new connection, on the calling context (or a new one), as MySQLConnection.connect would make. */
-  Future<SqlConnection> connect(MySQLConnectOptions options) {
+  public Future<SqlConnection> connect(MySQLConnectOptions options) {
     return factory.connect(vertx.getOrCreateContext(), options);
   }
 }

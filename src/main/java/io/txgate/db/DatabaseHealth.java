@@ -73,6 +73,8 @@ public final class DatabaseHealth {
   private final List<Waiter> waiters = new ArrayList<>();
   private final MeterRegistry registry;
   private final Gauge gauge;
+  /** "database", or "replica host:port": what the log says is down or back. */
+  private final String what;
 
   private volatile Isolation isolation;
   private volatile boolean open;
@@ -93,6 +95,17 @@ public final class DatabaseHealth {
    */
   public DatabaseHealth(Vertx vertx, Context context, TxgateConfig.Db db, MeterRegistry registry,
                         List<StartupTask> tasks) {
+    this(vertx, context, db, registry, tasks, null);
+  }
+
+  /**
+   * @param replica null for the primary, the database behind {@code txgate_db_available}; else the
+   *     read replica's name, which the log names (its usability has gauges of its own)
+   */
+  public DatabaseHealth(Vertx vertx, Context context, TxgateConfig.Db db, MeterRegistry registry,
+                        List<StartupTask> tasks, String replica) {
+    this.what = replica == null ? "database" : "replica " + replica;
+    boolean exported = replica == null;
     this.vertx = vertx;
     this.connector = new Connector(vertx);
     this.context = context;
@@ -104,7 +117,7 @@ public final class DatabaseHealth {
     all.add(new StartupTask("statementBudget", "",
       c -> ServerInfo.checkStatementBudget(c, db.poolSize(), db.statementCacheSize())));
     all.forEach(t -> pending.put(t.name(), t));
-    this.gauge = Gauge.builder("txgate.db.available", this, h -> h.isOpen() ? 0 : 1)
+    this.gauge = !exported ? null : Gauge.builder("txgate.db.available", this, h -> h.isOpen() ? 0 : 1)
       .description("1 while txgate considers the database reachable (circuit closed), 0 while the circuit"
         + " is open and requests fail at once with UNAVAILABLE")
       .register(registry);
@@ -134,7 +147,9 @@ public final class DatabaseHealth {
       }
     });
     failed.forEach(w -> settle(w, new ProtocolException(ErrorCode.UNAVAILABLE, "txgate is stopping")));
-    registry.remove(gauge);
+    if (gauge != null) {
+      registry.remove(gauge);
+    }
   }
 
   /** Whether every start-up task has succeeded and the circuit is closed: what /ready reports. */
@@ -231,8 +246,8 @@ public final class DatabaseHealth {
   private void trip(String why) {
     open = true;
     openSinceMillis = System.currentTimeMillis();
-    LOG.warn("database unavailable after {} ({}): circuit open, requests fail with UNAVAILABLE until a probe"
-        + " succeeds (every {} ms)", why, lastFailure, settings.probeMs());
+    LOG.warn("{} unavailable after {} ({}): circuit open, requests fail with UNAVAILABLE until a probe"
+        + " succeeds (every {} ms)", what, why, lastFailure, settings.probeMs());
   }
 
   private void reset() {
@@ -241,7 +256,7 @@ public final class DatabaseHealth {
       return;
     }
     open = false;
-    LOG.info("database available again after {} ms: circuit closed",
+    LOG.info("{} available again after {} ms: circuit closed", what,
       System.currentTimeMillis() - openSinceMillis);
     List<Waiter> released = new ArrayList<>(waiters);
     waiters.clear();

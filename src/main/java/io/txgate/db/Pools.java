@@ -45,8 +45,13 @@ public final class Pools {
    * Every new connection is prepared by {@code sessions} before anyone borrows it.
    */
   public static Pool create(Vertx vertx, TxgateConfig.Db db, DbSessions sessions) {
+    return create(vertx, db, sessions, NAME);
+  }
+
+  /** As {@link #create(Vertx, TxgateConfig.Db, DbSessions)}, for a pool of its own name (a read replica's). */
+  public static Pool create(Vertx vertx, TxgateConfig.Db db, DbSessions sessions, String name) {
     PoolOptions pool = new PoolOptions()
-      .setName(NAME)
+      .setName(name)
       .setMaxSize(db.poolSize())
       .setMaxWaitQueueSize(db.maxWaitQueue())
       // No pool-side acquire timeout: under a flood, Vert.x 5.0.7 could hand a connection to a

@@ -206,13 +206,26 @@ public final class RequestDecoder {
     if (timeout != null && (!(timeout instanceof Integer t) || t < 1)) {
       throw bad("'timeoutMs' must be a positive integer (milliseconds)");
     }
-    if (iso == null && readOnly == null && key == null && attempts == null && timeout == null) {
+    Consistency consistency = null;
+    Object where = json.getValue("consistency");
+    if (where != null) {
+      if (!(where instanceof String name)) {
+        throw bad("'consistency' must be a string: one of " + Consistency.names());
+      }
+      try {
+        consistency = Consistency.of(name);
+      } catch (IllegalArgumentException e) {
+        throw bad(e.getMessage());
+      }
+    }
+    if (iso == null && readOnly == null && key == null && attempts == null && timeout == null && where == null) {
       return TxOptions.NONE;
     }
-    // The deadline is how long the client waits, not what it asks for: a resend with another
-    // timeoutMs is the same request.
+    // The deadline is how long the client waits, not what it asks for, and consistency only where
+    // it reads from: a resend with another timeoutMs or consistency is the same request.
     return new TxOptions(isolation, (Boolean) readOnly, (String) key, (Integer) attempts,
-      key == null ? null : Canonical.digest(json, "id", "requestKey", "timeoutMs"), (Integer) timeout);
+      key == null ? null : Canonical.digest(json, "id", "requestKey", "timeoutMs", "consistency"),
+      (Integer) timeout, consistency);
   }
 
   private Statement statement(JsonObject json, String where) {

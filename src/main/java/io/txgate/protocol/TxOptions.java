@@ -13,15 +13,28 @@ package io.txgate.protocol;
  * @param timeoutMs the request's deadline in milliseconds, capped by the server's
  *     {@code tx.requestTimeoutMs}; it covers the wait for a connection, every statement, the
  *     retries and COMMIT
+ * @param consistency where a {@code readOnly} request's reads may come from ({@code "primary"}: never
+ *     a replica)
  */
 public record TxOptions(Isolation isolation, Boolean readOnly, String requestKey, Integer maxAttempts,
-                        String requestHash, Integer timeoutMs) {
+                        String requestHash, Integer timeoutMs, Consistency consistency) {
 
-  public static final TxOptions NONE = new TxOptions(null, null, null, null, null, null);
+  public static final TxOptions NONE = new TxOptions(null, null, null, null, null, null, null);
+
+  /** Options without a {@code consistency}. */
+  public TxOptions(Isolation isolation, Boolean readOnly, String requestKey, Integer maxAttempts,
+                   String requestHash, Integer timeoutMs) {
+    this(isolation, readOnly, requestKey, maxAttempts, requestHash, timeoutMs, null);
+  }
 
   public static final int MAX_REQUEST_KEY = 64;
 
   public boolean isReadOnly() {
     return Boolean.TRUE.equals(readOnly);
+  }
+
+  /** Whether the request insists on the primary. */
+  public boolean primaryOnly() {
+    return consistency == Consistency.PRIMARY;
   }
 }

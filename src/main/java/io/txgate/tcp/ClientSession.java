@@ -70,6 +70,11 @@ public final class ClientSession {
    * Null until the first request: an idle connection needs none.
    */
   private volatile StopSignal stop;
+  /**
+   * When this connection last committed a write: its reads go to the primary for a while after.
+   * Null until the first transaction: an idle connection needs none.
+   */
+  private io.txgate.replica.WriteClock writes;
   private volatile long requests;
   private volatile long errors;
   private volatile long bytesIn;
@@ -408,6 +413,14 @@ public final class ClientSession {
   /** The stop signal of the request in flight. */
   StopSignal stopSignal() {
     return stop;
+  }
+
+  /** When this connection last committed a write (read-your-writes); on the connection's event loop. */
+  io.txgate.replica.WriteClock writes() {
+    if (writes == null) {
+      writes = new io.txgate.replica.WriteClock();
+    }
+    return writes;
   }
 
   public InFlight inFlight() {

@@ -20,7 +20,7 @@ import io.txgate.protocol.Response;
 import io.txgate.protocol.Step;
 import io.txgate.protocol.TxOptions;
 import io.txgate.tx.Errors;
-import io.txgate.tx.TransactionRunner;
+import io.txgate.replica.ReadRouter;
 import io.txgate.tx.TxRequest;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -36,7 +36,7 @@ public final class RequestHandler {
 
   private static final int DETAIL_CHARS = 200;
 
-  private final TransactionRunner runner;
+  private final ReadRouter runner;
   private final Supplier<Operations> operations;
   private final RequestDecoder decoder;
   private final TxgateConfig.Tx tx;
@@ -47,7 +47,7 @@ public final class RequestHandler {
   /**
    * @param operations read once per request: a reload replaces them for the next request
    */
-  public RequestHandler(TransactionRunner runner, Supplier<Operations> operations, RequestDecoder decoder, TxgateConfig.Tx tx,
+  public RequestHandler(ReadRouter runner, Supplier<Operations> operations, RequestDecoder decoder, TxgateConfig.Tx tx,
                         Telemetry telemetry, Authenticator authenticator) {
     this.runner = runner;
     this.operations = operations;
@@ -229,7 +229,7 @@ public final class RequestHandler {
     // A readOnly client's transactions are read-only whatever the request says.
     boolean readOnly = o.isReadOnly() || opReadOnly || client != null && client.permissions().readOnly();
     return runner.run(new TxRequest(steps, isolation, readOnly, o.requestKey(),
-      o.requestHash(), attempts, shape, timeoutMs, session.stopSignal()));
+      o.requestHash(), attempts, shape, timeoutMs, session.stopSignal()), o.primaryOnly(), session.writes());
   }
 
   /**

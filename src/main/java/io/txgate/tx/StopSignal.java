@@ -39,6 +39,11 @@ public final class StopSignal {
     }
   }
 
+  /** Why the request was stopped, or null while it may go on. */
+  public synchronized Reason reason() {
+    return reason;
+  }
+
   /** Sets the one listener; called at once when the signal was already raised. */
   void onStop(Consumer<Reason> l) {
     Reason already;

@@ -32,6 +32,11 @@ public record TxRequest(List<Step> steps, Isolation isolation, boolean readOnly,
     }
   }
 
+  /** The same request with another deadline: what is left of it, for a second try elsewhere. */
+  public TxRequest withTimeout(int ms) {
+    return new TxRequest(steps, isolation, readOnly, requestKey, requestHash, maxAttempts, shape, ms, stop);
+  }
+
   /** The result shape of {@code execute}: the one statement's result. */
   public static JsonObject single(List<JsonObject> results) {
     return results.get(0).copy();

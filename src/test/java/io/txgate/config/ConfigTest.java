@@ -88,4 +88,21 @@ class ConfigTest {
       .isInstanceOf(ConfigException.class)
       .satisfies(e -> assertThat(e.getMessage()).doesNotContain("hunter2"));
   }
+
+  @Test
+  void replicasNeedAPrimaryAndValidUrlsThatNeverShowTheirPassword() {
+    TxgateConfig c = TxgateConfig.from(new JsonObject().put("TXGATE_DB_URL", "mysql://app@db1:3306/shop")
+      .put("TXGATE_DB_REPLICAS", "mysql://app:s3cret@db2:3306/shop, mysql://app@db3/shop"));
+    assertThat(c.db().replicas().urls()).containsExactly("mysql://app:s3cret@db2:3306/shop", "mysql://app@db3/shop");
+    assertThat(c.db().replica(0).url()).isEqualTo("mysql://app:s3cret@db2:3306/shop");
+    assertThat(c.toString()).doesNotContain("s3cret");
+    assertThatThrownBy(() -> TxgateConfig.from(new JsonObject().put("TXGATE_DB_REPLICAS", "mysql://app@db2/shop")))
+      .isInstanceOf(ConfigException.class)
+      .hasMessage("configuration db.replicas (TXGATE_DB_REPLICAS): replicas of the embedded database are not"
+        + " supported: set db.url (TXGATE_DB_URL) to their primary");
+    assertThatThrownBy(() -> TxgateConfig.from(new JsonObject().put("TXGATE_DB_URL", "mysql://app@db1/shop")
+      .put("TXGATE_DB_REPLICAS", "postgres://u:hunter2@db2/d")))
+      .isInstanceOf(ConfigException.class)
+      .satisfies(e -> assertThat(e.getMessage()).contains("db.replicas").doesNotContain("hunter2"));
+  }
 }

@@ -43,6 +43,7 @@ public final class FaultDatabase implements AutoCloseable {
   private Process process;
   private boolean frozen;
   private List<String> tlsArgs = List.of();
+  private List<String> extraArgs = List.of();
 
   private FaultDatabase(Path dir, int port, DBConfiguration config, boolean generalLog) {
     this.dir = dir;
@@ -90,6 +91,17 @@ public final class FaultDatabase implements AutoCloseable {
     return this;
   }
 
+  /**
+   * Adds server options from the next {@link #start()} on, e.g. {@code --server-id=2} and
+   * {@code --log-bin} for replication (see {@link ReplicatedDatabases}).
+   */
+  public synchronized FaultDatabase withArgs(String... args) {
+    List<String> all = new ArrayList<>(extraArgs);
+    all.addAll(List.of(args));
+    extraArgs = List.copyOf(all);
+    return this;
+  }
+
   /** Starts the server (on the same port and data as before) and waits until it answers. */
   public synchronized FaultDatabase start() {
     if (process != null && process.isAlive()) {
@@ -126,6 +138,7 @@ public final class FaultDatabase implements AutoCloseable {
     if ("root".equals(System.getProperty("user.name"))) {
       cmd.add("--user=root");
     }
+    cmd.addAll(extraArgs);
     if (generalLog) {
       cmd.add("--general-log");
       cmd.add("--general-log-file=" + generalLogPath());

@@ -4,8 +4,8 @@ import java.util.Map;
 
 /**
  * The options of one request (PROTOCOL.md section 3.5), every one optional: isolation, readOnly,
- * requestKey, maxAttempts and timeoutMs. A {@code call} takes requestKey, maxAttempts and timeoutMs
- * only; isolation and readOnly on a call are refused by the server.
+ * requestKey, maxAttempts, timeoutMs and consistency. A {@code call} takes requestKey, maxAttempts,
+ * timeoutMs and consistency only; isolation and readOnly on a call are refused by the server.
  *
  * <pre>{@code
  * TxOptions.create().requestKey(RequestKeys.random()).timeoutMs(2_000)
@@ -18,6 +18,7 @@ public final class TxOptions {
   private String requestKey;
   private Integer maxAttempts;
   private Integer timeoutMs;
+  private Consistency consistency;
 
   private TxOptions() {
   }
@@ -69,6 +70,15 @@ public final class TxOptions {
     return this;
   }
 
+  /**
+   * {@link Consistency#PRIMARY}: a readOnly request is answered by the primary, never by one of the
+   * server's read replicas, which may lag behind it. By default ({@link Consistency#ANY}) it may be.
+   */
+  public TxOptions consistency(Consistency value) {
+    this.consistency = value;
+    return this;
+  }
+
   public Isolation isolation() {
     return isolation;
   }
@@ -89,6 +99,10 @@ public final class TxOptions {
     return timeoutMs;
   }
 
+  public Consistency consistency() {
+    return consistency;
+  }
+
   void writeTo(Map<String, Object> request) {
     if (isolation != null) {
       request.put("isolation", isolation.name());
@@ -104,6 +118,9 @@ public final class TxOptions {
     }
     if (timeoutMs != null) {
       request.put("timeoutMs", timeoutMs);
+    }
+    if (consistency != null) {
+      request.put("consistency", consistency.wire());
     }
   }
 }

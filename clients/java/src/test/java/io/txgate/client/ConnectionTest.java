@@ -59,6 +59,26 @@ class ConnectionTest {
   }
 
   @Test
+  void consistencyGoesOnTheWireInLowerCase() throws Exception {
+    List<Map<String, Object>> sent = new java.util.concurrent.CopyOnWriteArrayList<>();
+    try (ScriptedServer server = new ScriptedServer(peer -> {
+      peer.hello();
+      Map<String, Object> request;
+      while ((request = peer.read()) != null) {
+        sent.add(request);
+        peer.ok(request.get("id"), String.format(ONE_ROW, "1"));
+      }
+    });
+         TxgateClient db = TxgateClient.connect(server.options())) {
+      db.execute(Statement.of("SELECT 1"), TxOptions.create().readOnly(true).consistency(Consistency.PRIMARY));
+      db.execute(Statement.of("SELECT 1"), TxOptions.create().readOnly(true));
+      assertEquals("primary", sent.get(0).get("consistency"));
+      assertTrue(!sent.get(1).containsKey("consistency"), "no consistency unless set: " + sent.get(1));
+      assertTrue(server.failures().isEmpty(), server.failures().toString());
+    }
+  }
+
+  @Test
   void withoutReconnectAClosedConnectionRefusesNewRequests() throws Exception {
     try (ScriptedServer server = new ScriptedServer(peer -> {
       peer.hello();
