@@ -18,10 +18,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Decides where each request runs, the primary or a read replica, and runs it there.
  *
  * <p>A request goes to a replica only when all of these hold: it is {@code readOnly} (by its own
- * flag, its named operation's, or its client's permission); it has no {@code requestKey} (the key
- * store is on the primary); it did not ask for {@code consistency: "primary"}; its connection did
- * not commit a write within {@code db.readYourWritesMs}; and some replica is usable. Among usable
- * replicas the choice is round-robin.
+ * flag, its named operation's, or its client's permission; such a request never carries a
+ * {@code requestKey}, see RequestHandler); it did not ask for {@code consistency: "primary"}; its
+ * connection did not commit a write within {@code db.readYourWritesMs}; and some replica is usable.
+ * Among usable replicas the choice is round-robin.
  *
  * <p>A request that finds no connection on its replica, or loses it (the replica was killed), is
  * run again on the primary with what is left of its deadline: it only reads, so running it twice
@@ -34,7 +34,6 @@ public final class ReadRouter {
   enum Reason {
     READ_ONLY("replica"),
     WRITE("primary"),
-    REQUEST_KEY("primary"),
     CONSISTENCY("primary"),
     READ_YOUR_WRITES("primary"),
     NO_USABLE_REPLICA("primary"),
@@ -113,9 +112,6 @@ public final class ReadRouter {
   private Reason route(TxRequest r, boolean primaryOnly, WriteClock session) {
     if (!r.readOnly()) {
       return Reason.WRITE;
-    }
-    if (r.requestKey() != null) {
-      return Reason.REQUEST_KEY;
     }
     if (primaryOnly) {
       return Reason.CONSISTENCY;

@@ -228,6 +228,13 @@ public final class RequestHandler {
     int timeoutMs = o.timeoutMs() == null ? tx.requestTimeoutMs() : Math.min(o.timeoutMs(), tx.requestTimeoutMs());
     // A readOnly client's transactions are read-only whatever the request says.
     boolean readOnly = o.isReadOnly() || opReadOnly || client != null && client.permissions().readOnly();
+    if (readOnly && o.requestKey() != null) {
+      // The decoder refuses this for a request that says readOnly itself; here the operation or the
+      // client's permissions make it read-only, and a read-only transaction cannot write the key.
+      throw new ProtocolException(ErrorCode.BAD_REQUEST, "'requestKey' makes a change exactly-once; this request"
+        + " is read-only (" + (opReadOnly ? "the operation says so" : "the client's permissions say so")
+        + ") and changes nothing, so it needs none");
+    }
     return runner.run(new TxRequest(steps, isolation, readOnly, o.requestKey(),
       o.requestHash(), attempts, shape, timeoutMs, session.stopSignal()), o.primaryOnly(), session.writes());
   }

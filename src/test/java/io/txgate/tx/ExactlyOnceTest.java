@@ -136,6 +136,19 @@ class ExactlyOnceTest {
   }
 
   @Test
+  void aKeyOnAReadOnlyOperationIsRefusedAsTheDecoderRefusesItOnRawSql() throws Exception {
+    // A read-only transaction cannot write the key's claim: before this was refused up front, the
+    // database answered it with error 1792 on every call.
+    try (WireClient c = server.connect()) {
+      JsonObject r = c.call(new JsonObject().put("id", 1).put("op", "call").put("name", "balance")
+        .put("args", new JsonObject().put("id", 1)).put("requestKey", "ro-" + UUID.randomUUID()));
+      assertThat(r.getBoolean("ok")).as(r.encode()).isFalse();
+      assertThat(r.getJsonObject("error").getString("code")).as(r.encode()).isEqualTo("BAD_REQUEST");
+      assertThat(r.getJsonObject("error").getString("message")).contains("read-only");
+    }
+  }
+
+  @Test
   void aKeyReusedForADifferentRequestIsRefused() throws Exception {
     String key = "reuse-" + UUID.randomUUID();
     try (WireClient c = server.connect()) {
