@@ -4,6 +4,7 @@ import io.txgate.access.Authenticator;
 import io.txgate.admin.AdminVerticle;
 import io.txgate.admin.AuditLog;
 import io.txgate.admin.Monitor;
+import io.txgate.budget.ConnectionBudget;
 import io.txgate.cluster.Membership;
 import io.txgate.cluster.NodeMetadata;
 import io.txgate.config.Keys;
@@ -61,12 +62,14 @@ public final class Txgate {
   private final String adminDeployment;
   private final long expiryTimer;
   private final Membership membership;
+  private final ConnectionBudget budget;
 
   private Txgate(Vertx vertx, TxgateConfig config, Sessions sessions, DbLoop db, DbSessions dbSessions,
                  DatabaseHealth health,
                  TxStats stats, Reloader reloader, String protocolDeployment, String adminDeployment,
-                 ProtocolServer protocolServer, Membership membership) {
+                 ProtocolServer protocolServer, Membership membership, ConnectionBudget budget) {
     this.protocolServer = protocolServer;
+    this.budget = budget;
     this.membership = membership;
     this.vertx = vertx;
     this.config = config;
@@ -141,12 +144,16 @@ public final class Txgate {
         // listens even while the database is down, and /ready says when it is all in place.
         DatabaseHealth health = new DatabaseHealth(vertx, db.context(), config.db(), telemetry.registry(),
           List.of(new DatabaseHealth.StartupTask("requestKeys", RequestKeys.hint(), RequestKeys::ensureTable)));
+        // Null without db.clusterMaxConnections: then there is no gate, and nothing of it runs.
+        ConnectionBudget budget = ConnectionBudget.start(config.db().clusterMaxConnections(), config.db().poolSize(),
+          config.db().maxWaitQueue(), membership, db, dbSessions, telemetry.registry());
         return health.start()
         .compose(v -> {
           // Read per transaction: null (unknown, so every transaction sets its level) until the
           // database has answered the probe, which may be long after start-up.
           RequestHandler handler = new RequestHandler(
-            new TransactionRunner(vertx, db, dbSessions, health, settings, health::isolation, stats),
+            new TransactionRunner(vertx, db, dbSessions, health, settings, health::isolation, stats,
+              budget == null ? null : budget.gate()),
             catalog::operations, new RequestDecoder(config.protocol().limits()), config.tx(), telemetry,
             authenticator(vertx, config, telemetry, catalog));
           return vertx.deployVerticle(
@@ -159,7 +166,8 @@ public final class Txgate {
           if (!config.admin().enabled()) {
             return Future.succeededFuture(new String[] {protocolId, null});
           }
-          Monitor monitor = new Monitor(config, sessions, pool, stats, telemetry, catalog::operations);
+          Monitor monitor = new Monitor(config, sessions, pool, stats, telemetry, catalog::operations,
+            budget == null ? null : budget::status);
           return vertx.deployVerticle(new AdminVerticle(config.admin(), monitor, telemetry.registry(), health, audit,
               reloader, adminTls))
             .recover(t -> Future.failedFuture(ListenFailure.of(Keys.ADMIN_PORT, Keys.ADMIN_HOST,
@@ -168,12 +176,15 @@ public final class Txgate {
         })
         .recover(t -> {
           health.close();
+          if (budget != null) {
+            budget.close();
+          }
           return db.close().transform(ignored -> Future.failedFuture(t));
         })
         .map(ids -> {
           LOG.info("{} named operation(s) from {}", catalog.operations().size(), config.tx().operationsFile());
           return new Txgate(vertx, config, sessions, db, dbSessions, health, stats, reloader, ids[0], ids[1],
-            protocolServer, membership);
+            protocolServer, membership, budget);
         });
       });
   }
@@ -250,6 +261,9 @@ public final class Txgate {
       .eventually(() -> untilIdle(System.currentTimeMillis() + graceMs))
       .eventually(() -> {
         health.close();
+        if (budget != null) {
+          budget.close();
+        }
         return db.close();
       })
       .eventually(dbSessions::close);
@@ -266,6 +280,11 @@ public final class Txgate {
   /** The cluster this node is part of, or a membership of one. */
   public Membership membership() {
     return membership;
+  }
+
+  /** This node's share of db.clusterMaxConnections and its gate; null when no budget is configured. */
+  public ConnectionBudget budget() {
+    return budget;
   }
 
   /** The database's availability and the state of the start-up tasks. */
