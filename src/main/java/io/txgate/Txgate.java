@@ -70,6 +70,7 @@ public final class Txgate {
                  ProtocolServer protocolServer, Membership membership, ConnectionBudget budget) {
     this.protocolServer = protocolServer;
     this.budget = budget;
+    long keyWaitMs = config.db().acquireTimeoutMs();
     this.membership = membership;
     this.vertx = vertx;
     this.config = config;
@@ -83,7 +84,9 @@ public final class Txgate {
     this.adminDeployment = adminDeployment;
     int retention = config.tx().requestKeyRetentionSeconds();
     this.expiryTimer = vertx.setPeriodic(KEY_EXPIRY_PERIOD_MS,
-      id -> db.call(pool -> RequestKeys.expire(pool, retention))
+      // With a connection budget the expiry borrows within the share, like a request.
+      id -> db.call(pool -> budget == null ? RequestKeys.expire(pool, retention)
+          : budget.within(keyWaitMs, () -> RequestKeys.expire(pool, retention)))
         .onFailure(t -> LOG.warn("expiring request keys: {}", t.getMessage())));
   }
 

@@ -5,9 +5,14 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.txgate.cluster.Membership;
 import io.txgate.db.DbLoop;
 import io.txgate.db.DbSessions;
+import io.txgate.protocol.ErrorCode;
+import io.txgate.protocol.ProtocolException;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -82,6 +87,40 @@ public final class ConnectionBudget {
   /** The gate a request passes before it borrows a connection. */
   public ConnectionGate gate() {
     return gate;
+  }
+
+  /**
+   * Runs txgate's own work on the pool (the request-key expiry) within the share too: it waits for a
+   * permit like a request, at most {@code timeoutMs}, and gives it back when the work is done. Call
+   * it on the pool's loop.
+   */
+  public <T> Future<T> within(long timeoutMs, Supplier<Future<T>> work) {
+    Future<ConnectionGate.Permit> ticket = gate.enter();
+    if (ticket.isComplete()) {
+      return ticket.compose(p -> run(p, work));
+    }
+    Promise<T> result = Promise.promise();
+    long timer = context.owner().setTimer(timeoutMs, id -> {
+      if (gate.withdraw(ticket)) {
+        result.tryFail(new ProtocolException(ErrorCode.BUSY, "no database connection came free within "
+          + timeoutMs + " ms"));
+      }
+    });
+    ticket.onSuccess(p -> {
+      context.owner().cancelTimer(timer);
+      run(p, work).onComplete(result);
+    });
+    return result.future();
+  }
+
+  private static <T> Future<T> run(ConnectionGate.Permit permit, Supplier<Future<T>> work) {
+    Future<T> f;
+    try {
+      f = work.get();
+    } catch (RuntimeException e) {
+      f = Future.failedFuture(e);
+    }
+    return f.onComplete(x -> permit.release());
   }
 
   /** What the console shows as {@code pool.budget}. */
