@@ -62,10 +62,26 @@ class ConnectionGateTest {
         System.out.printf("budget 2, pool 8: at most %d of 8 sleeps ran at once (%d samples)%n", most, samples);
         assertThat(most).as("sleeps running at once, as the database saw them").isBetween(1L, 2L);
         assertThat(server.txgate().db().pool().size()).as("connections the pool opened").isLessThanOrEqualTo(2);
-        assertThat(server.txgate().budget().status().getInteger("share")).isEqualTo(2);
+        JsonObject budget = new JsonObject(Http.get(server.adminUrl() + "/api/pool").body()).getJsonObject("budget");
+        assertThat(budget.getInteger("share")).isEqualTo(2);
+        assertThat(budget.getInteger("clusterMaxConnections")).isEqualTo(2);
+        assertThat(budget.getInteger("nodes")).isEqualTo(1);
+        assertThat(Http.get(server.adminUrl() + "/metrics").body())
+          .contains("# HELP txgate_db_connection_share Database connections this node may hold")
+          .contains("txgate_db_connection_share 2.0");
       } finally {
         clients.shutdownNow();
       }
+    }
+  }
+
+  @Test
+  void withoutABudgetThereIsNoGateAndNoShareToShow() throws Exception {
+    try (TestServer server = TestServer.start()) {
+      assertThat(server.txgate().budget()).isNull();
+      JsonObject pool = new JsonObject(Http.get(server.adminUrl() + "/api/pool").body());
+      assertThat(pool.containsKey("budget") ? pool.getValue("budget") : null).isNull();
+      assertThat(Http.get(server.adminUrl() + "/metrics").body()).doesNotContain("txgate_db_connection_share");
     }
   }
 
