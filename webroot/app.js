@@ -70,7 +70,8 @@ function renderPool(p) {
   // db.clusterMaxConnections: this node's share of the cluster-wide budget (absent without one).
   if (p.budget) {
     rows.splice(1, 0, ['budget share',
-      `${fmtInt(p.budget.share)} of ${fmtInt(p.budget.clusterMaxConnections)} (${fmtInt(p.budget.nodes)} nodes)`]);
+      `${fmtInt(p.budget.share)} of ${fmtInt(p.budget.clusterMaxConnections)}`
+        + ` (${fmtInt(p.budget.nodes)} node${p.budget.nodes === 1 ? '' : 's'})`]);
   }
   $('pool').innerHTML = rows.map(([k, v]) => `<dt>${k}</dt><dd>${v}</dd>`).join('');
 }
