@@ -91,6 +91,18 @@ class GateOrderTest {
   }
 
   @Test
+  void aGrowPastAWaiterThatGivesItsPermitStraightBackServesTheRest() {
+    ConnectionGate gate = new ConnectionGate(0, 10);
+    Future<ConnectionGate.Permit> bouncer = gate.enter();
+    Future<ConnectionGate.Permit> next = gate.enter();
+    bouncer.onSuccess(ConnectionGate.Permit::release);
+    gate.limit(3, "test");
+    assertThat(next.succeeded()).isTrue();
+    assertThat(gate.inUse()).isEqualTo(1);
+    assertThat(gate.waiting()).isZero();
+  }
+
+  @Test
   void aWaiterThatGivesThePermitStraightBackPassesItToTheNext() {
     ConnectionGate gate = new ConnectionGate(1, 10);
     ConnectionGate.Permit held = gate.enter().result();
