@@ -80,7 +80,7 @@ public final class ConnectionBudget {
       membership.onChange(b::rebalance);
       b.rebalance(membership.nodes());
     });
-    b.log(membership.nodes().size(), true);
+    b.log(b.nodes, b.share > 0 || membership.nodes().contains(membership.self()));
     return b;
   }
 

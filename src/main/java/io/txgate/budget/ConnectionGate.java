@@ -5,7 +5,7 @@ import io.txgate.protocol.ProtocolException;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.util.Iterator;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 
 /**
  * A node-local limit in front of the pool: a request passes it before it borrows a connection and
@@ -29,7 +29,8 @@ public final class ConnectionGate {
   }
 
   private final int maxQueue;
-  private final LinkedHashSet<Promise<Permit>> queue = new LinkedHashSet<>();
+  /** The waiters in arrival order, by the future each was given, so that a withdrawal is O(1). */
+  private final LinkedHashMap<Future<Permit>, Promise<Permit>> queue = new LinkedHashMap<>();
   private volatile int limit;
   private volatile int inUse;
   private volatile int waiting;
@@ -58,14 +59,14 @@ public final class ConnectionGate {
         "too many requests are waiting for a database connection"));
     }
     Promise<Permit> ticket = Promise.promise();
-    queue.add(ticket);
+    queue.put(ticket.future(), ticket);
     waiting = queue.size();
     return ticket.future();
   }
 
   /** Takes a ticket that is still waiting out of the queue; false when it was served already. */
   public boolean withdraw(Future<Permit> ticket) {
-    boolean removed = queue.removeIf(p -> p.future() == ticket);
+    boolean removed = queue.remove(ticket) != null;
     waiting = queue.size();
     return removed;
   }
@@ -123,16 +124,17 @@ public final class ConnectionGate {
   }
 
   private void serve() {
-    Iterator<Promise<Permit>> it = queue.iterator();
+    Iterator<Promise<Permit>> it = queue.values().iterator();
     while (inUse < limit && it.hasNext()) {
       Promise<Permit> next = it.next();
       it.remove();
       waiting = queue.size();
       // The waiter's handler runs here and may give the permit straight back (it gave up
-      // meanwhile): that re-enters serve, which finds the iterator's removal already done.
+      // meanwhile): that re-enters serve, which serves and removes waiters of its own, so the
+      // iteration here starts afresh after it.
       Permit p = grant();
       next.complete(p);
-      it = queue.iterator();
+      it = queue.values().iterator();
     }
     waiting = queue.size();
   }
