@@ -121,6 +121,12 @@ function renderPool(p) {
     ['waiting', p.waiting], ['wait p50', fmtMs(p.waitP50Ms)], ['wait p99', fmtMs(p.waitP99Ms)],
     ['acquisitions', fmtInt(p.acquired)], ['timeouts', fmtInt(p.timeouts)], ['too busy', fmtInt(p.rejected)],
   ];
+  // db.clusterMaxConnections: this node's share of the cluster-wide budget (absent without one).
+  if (p.budget) {
+    rows.splice(1, 0, ['budget share',
+      `${fmtInt(p.budget.share)} of ${fmtInt(p.budget.clusterMaxConnections)}`
+        + ` (${fmtInt(p.budget.nodes)} node${p.budget.nodes === 1 ? '' : 's'})`]);
+  }
   $('pool').innerHTML = rows.map(([k, v]) => `<dt>${k}</dt><dd>${v}</dd>`).join('');
 }
 

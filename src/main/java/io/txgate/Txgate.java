@@ -4,6 +4,7 @@ import io.txgate.access.Authenticator;
 import io.txgate.admin.AdminVerticle;
 import io.txgate.admin.AuditLog;
 import io.txgate.admin.Monitor;
+import io.txgate.budget.ConnectionBudget;
 import io.txgate.cluster.Membership;
 import io.txgate.cluster.NodeMetadata;
 import io.txgate.config.Keys;
@@ -64,13 +65,17 @@ public final class Txgate {
   private final long expiryTimer;
   private final Membership membership;
   private final ReplicaSet replicas;
+  private final ConnectionBudget budget;
 
   private Txgate(Vertx vertx, TxgateConfig config, Sessions sessions, DbLoop db, DbSessions dbSessions,
                  DatabaseHealth health,
                  TxStats stats, Reloader reloader, String protocolDeployment, String adminDeployment,
-                 ProtocolServer protocolServer, Membership membership, ReplicaSet replicas) {
+                 ProtocolServer protocolServer, Membership membership, ReplicaSet replicas,
+                 ConnectionBudget budget) {
     this.replicas = replicas;
     this.protocolServer = protocolServer;
+    this.budget = budget;
+    long keyWaitMs = config.db().acquireTimeoutMs();
     this.membership = membership;
     this.vertx = vertx;
     this.config = config;
@@ -84,7 +89,9 @@ public final class Txgate {
     this.adminDeployment = adminDeployment;
     int retention = config.tx().requestKeyRetentionSeconds();
     this.expiryTimer = vertx.setPeriodic(KEY_EXPIRY_PERIOD_MS,
-      id -> db.call(pool -> RequestKeys.expire(pool, retention))
+      // With a connection budget the expiry borrows within the share, like a request.
+      id -> db.call(pool -> budget == null ? RequestKeys.expire(pool, retention)
+          : budget.within(keyWaitMs, () -> RequestKeys.expire(pool, retention)))
         .onFailure(t -> LOG.warn("expiring request keys: {}", t.getMessage())));
   }
 
@@ -146,6 +153,9 @@ public final class Txgate {
         DatabaseHealth health = new DatabaseHealth(vertx, db.context(), config.db(), telemetry.registry(),
           List.of(new DatabaseHealth.StartupTask("requestKeys", RequestKeys.hint(), RequestKeys::ensureTable)));
         ReplicaSet[] replicas = new ReplicaSet[1];
+        // Null without db.clusterMaxConnections: then there is no gate, and nothing of it runs.
+        ConnectionBudget budget = ConnectionBudget.start(config.db().clusterMaxConnections(), config.db().poolSize(),
+          config.db().maxWaitQueue(), membership, db, dbSessions, telemetry.registry());
         return health.start()
         .compose(v -> ReplicaSet.start(vertx, config, telemetry.registry(), stats, settings))
         .compose(started -> {
@@ -153,8 +163,8 @@ public final class Txgate {
           // Read per transaction: null (unknown, so every transaction sets its level) until the
           // database has answered the probe, which may be long after start-up.
           RequestHandler handler = new RequestHandler(new ReadRouter(
-            new TransactionRunner(vertx, db, dbSessions, health, settings, health::isolation, stats), started,
-            telemetry.registry()),
+            new TransactionRunner(vertx, db, dbSessions, health, settings, health::isolation, stats,
+              budget == null ? null : budget.gate()), started, telemetry.registry()),
             catalog::operations, new RequestDecoder(config.protocol().limits()), config.tx(), telemetry,
             authenticator(vertx, config, telemetry, catalog));
           return vertx.deployVerticle(
@@ -167,7 +177,8 @@ public final class Txgate {
           if (!config.admin().enabled()) {
             return Future.succeededFuture(new String[] {protocolId, null});
           }
-          Monitor monitor = new Monitor(config, sessions, pool, stats, telemetry, catalog::operations);
+          Monitor monitor = new Monitor(config, sessions, pool, stats, telemetry, catalog::operations,
+            budget == null ? null : budget::status);
           return vertx.deployVerticle(new AdminVerticle(config.admin(), monitor, telemetry.registry(), health, audit,
               reloader, adminTls, membership, NodeMetadata.of(config).getString(NodeMetadata.NAME),
               replicas[0]::toJson))
@@ -177,13 +188,16 @@ public final class Txgate {
         })
         .recover(t -> {
           health.close();
+          if (budget != null) {
+            budget.close();
+          }
           Future<Void> replicasClosed = replicas[0] == null ? Future.succeededFuture() : replicas[0].close();
           return replicasClosed.eventually(db::close).transform(ignored -> Future.failedFuture(t));
         })
         .map(ids -> {
           LOG.info("{} named operation(s) from {}", catalog.operations().size(), config.tx().operationsFile());
           return new Txgate(vertx, config, sessions, db, dbSessions, health, stats, reloader, ids[0], ids[1],
-            protocolServer, membership, replicas[0]);
+            protocolServer, membership, replicas[0], budget);
         });
       });
   }
@@ -260,6 +274,9 @@ public final class Txgate {
       .eventually(() -> untilIdle(System.currentTimeMillis() + graceMs))
       .eventually(() -> {
         health.close();
+        if (budget != null) {
+          budget.close();
+        }
         return replicas.close().eventually(db::close);
       })
       .eventually(dbSessions::close);
@@ -281,6 +298,11 @@ public final class Txgate {
   /** The cluster this node is part of, or a membership of one. */
   public Membership membership() {
     return membership;
+  }
+
+  /** This node's share of db.clusterMaxConnections and its gate; null when no budget is configured. */
+  public ConnectionBudget budget() {
+    return budget;
   }
 
   /** The database's availability and the state of the start-up tasks. */

@@ -31,6 +31,8 @@ public final class Monitor {
   private final TxStats stats;
   private final Telemetry telemetry;
   private final java.util.function.Supplier<Operations> operations;
+  /** The connection budget's figures ({@code pool.budget}); null when no budget is configured. */
+  private final java.util.function.Supplier<JsonObject> budget;
   private final long startedAt = System.currentTimeMillis();
   private final ArrayDeque<JsonObject> history = new ArrayDeque<>();
   private long lastRequests;
@@ -40,6 +42,15 @@ public final class Monitor {
 
   public Monitor(TxgateConfig config, Sessions sessions, Pool pool, TxStats stats, Telemetry telemetry,
                  java.util.function.Supplier<Operations> operations) {
+    this(config, sessions, pool, stats, telemetry, operations, null);
+  }
+
+  /**
+   * @param budget this node's share of the connection budget, as {@code pool.budget}; null for none
+   */
+  public Monitor(TxgateConfig config, Sessions sessions, Pool pool, TxStats stats, Telemetry telemetry,
+                 java.util.function.Supplier<Operations> operations, java.util.function.Supplier<JsonObject> budget) {
+    this.budget = budget;
     this.config = config;
     this.sessions = sessions;
     this.pool = pool;
@@ -131,7 +142,10 @@ public final class Monitor {
       .put("maxSize", config.db().poolSize())
       .put("maxWaitQueue", config.db().maxWaitQueue())
       .put("open", open)
-      .put("idle", Math.max(0, open - p.getInteger("inUse")));
+      .put("idle", Math.max(0, open - p.getInteger("inUse")))
+      // {clusterMaxConnections, share, nodes, inUse, waiting}; null without a budget. The cluster
+      // console reads pool.budget.share.
+      .put("budget", budget == null ? null : budget.get());
   }
 
   public JsonArray operations() {

@@ -171,6 +171,29 @@ public final class DbSessions {
     return true;
   }
 
+  /**
+   * Ends the connection's session with a goodbye (COM_QUIT), then closes its socket: for an idle
+   * connection that is no longer wanted, which the server then does not count as aborted. As with
+   * {@link #abandon}, the connection may be handed back only once the pool has heard of the close.
+   * False when there is no socket to close.
+   */
+  public boolean quit(SqlConnection conn) {
+    SocketConnectionBase socket = socket(conn);
+    if (socket == null) {
+      return false;
+    }
+    // The driver's own close: queues COM_QUIT behind anything pending, then closes the channel.
+    // Called on the connection's context it runs at once; it does not check the holder.
+    socket.close(null, Promise.promise());
+    return true;
+  }
+
+  /** Whether the connection's socket is closed (or there is none to look at). */
+  public boolean closed(SqlConnection conn) {
+    SocketConnectionBase socket = socket(conn);
+    return socket == null || !socket.socket().channelHandlerContext().channel().isActive();
+  }
+
   /** Closes the killer connection. */
   public Future<Void> close() {
     Future<SqlConnection> k = killer;

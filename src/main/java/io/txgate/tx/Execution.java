@@ -1,5 +1,6 @@
 package io.txgate.tx;
 
+import io.txgate.budget.ConnectionGate;
 import io.txgate.db.DbSessions;
 import io.txgate.db.ServerStatus;
 import io.txgate.protocol.ErrorCode;
@@ -62,6 +63,12 @@ final class Execution {
   private boolean workDone;
   private boolean released;
   private long deadlineTimer = -1;
+  /**
+   * The connection budget's permit for the connection held (null: no budget): given back exactly
+   * once, when the connection is back in the pool or closed, never earlier, so that the next request
+   * through the gate finds it idle rather than opening another.
+   */
+  private ConnectionGate.Permit permit;
   private long graceTimer = -1;
 
   Execution(Vertx vertx, DbSessions sessions, TxStats stats, TxRequest request, int graceMs, boolean resetAfter) {
@@ -131,6 +138,20 @@ final class Execution {
     return cleanup.compose(v -> status.clean() ? Future.succeededFuture()
       : Future.failedFuture(new ProtocolException(ErrorCode.UNAVAILABLE,
         "the database connection could not be brought to a clean state; nothing ran")));
+  }
+
+  /** The permit that came with the connection about to be lent; null when there is no budget. */
+  void lease(ConnectionGate.Permit p) {
+    permit = p;
+  }
+
+  /** The connection is back in the pool or closed: its permit goes back. */
+  private void permitBack() {
+    ConnectionGate.Permit p = permit;
+    permit = null;
+    if (p != null) {
+      p.release();
+    }
   }
 
   /** Null while the request may go on; else the error to end it with. */
@@ -301,7 +322,7 @@ final class Execution {
     within(cleanup, graceMs).onComplete(ar -> {
       if (ar.succeeded() && (status == null || status.clean())) {
         LOG.debug("returning database session {}", sessions.connectionId(c));
-        c.close();
+        c.close().onComplete(x -> permitBack());
       } else {
         LOG.warn("closing a database connection that could not be proven clean ({})",
           ar.failed() ? ar.cause().getMessage() : status.describe());
@@ -313,13 +334,20 @@ final class Execution {
   private void discard(SqlConnection c) {
     LOG.debug("closing database session {}", sessions.connectionId(c));
     stats.abandoned.increment();
+    if (sessions.closed(c)) {
+      // It broke on its own while it was being cleaned up, with no close handler listening: the
+      // pool has been told (or is being told in a task queued before this one), and no close
+      // handler will ever fire now.
+      vertx.runOnContext(x -> c.close().onComplete(y -> permitBack()));
+      return;
+    }
     // Handed back only after the pool has dropped it. The close handler is emitted from inside
     // the pool's own close handling, which removes the connection right after it: handing it back
     // from within the handler, or from the socket's close future (which completes before the
     // pool hears of the close), let the pool lend the dead connection to the next request.
-    c.closeHandler(v -> vertx.runOnContext(x -> c.close()));
+    c.closeHandler(v -> vertx.runOnContext(x -> c.close().onComplete(y -> permitBack())));
     if (!sessions.abandon(c)) {
-      c.close();
+      c.close().onComplete(y -> permitBack());
     }
   }
 
@@ -327,7 +355,7 @@ final class Execution {
   private void discardClosed(SqlConnection c) {
     LOG.debug("database session {} closed", sessions.connectionId(c));
     stats.abandoned.increment();
-    vertx.runOnContext(x -> c.close());
+    vertx.runOnContext(x -> c.close().onComplete(y -> permitBack()));
   }
 
   /** The future, or a failure once {@code ms} have passed without it. */

@@ -1,5 +1,6 @@
 package io.txgate.tx;
 
+import io.txgate.budget.ConnectionGate;
 import io.txgate.db.DatabaseHealth;
 import io.txgate.db.DbLoop;
 import io.txgate.db.DbSessions;
@@ -58,9 +59,20 @@ public final class TransactionRunner {
   /** The level pooled connections start with, as probed; null while unknown. */
   private final Supplier<Isolation> databaseIsolation;
   private final TxStats stats;
+  /** This node's share of the connection budget; null when there is no budget (no gate at all). */
+  private final ConnectionGate gate;
 
   public TransactionRunner(Vertx vertx, DbLoop db, DbSessions sessions, DatabaseHealth health, Settings settings,
                            Supplier<Isolation> databaseIsolation, TxStats stats) {
+    this(vertx, db, sessions, health, settings, databaseIsolation, stats, null);
+  }
+
+  /**
+   * @param gate passed before a connection is borrowed, held until it is back; null for none
+   */
+  public TransactionRunner(Vertx vertx, DbLoop db, DbSessions sessions, DatabaseHealth health, Settings settings,
+                           Supplier<Isolation> databaseIsolation, TxStats stats, ConnectionGate gate) {
+    this.gate = gate;
     this.vertx = vertx;
     this.db = db;
     this.sessions = sessions;
@@ -97,7 +109,7 @@ public final class TransactionRunner {
     stats.transactions.increment();
     Execution exec = new Execution(vertx, sessions, stats, r, settings.cancelGraceMs(), plan.reset());
     Job job = new Job(r, plan, exec);
-    return exec.run(this::acquire, conn -> attempt(conn, job, 1)
+    return exec.run(waiting -> acquire(waiting, exec), conn -> attempt(conn, job, 1)
       // An answer from the database, a result or an SQL error, is what proves it alive: a
       // connection borrowed from the pool is not (an idle one comes out of a frozen server too).
       .onComplete(ar -> {
@@ -142,16 +154,17 @@ public final class TransactionRunner {
   }
 
   /**
-   * Borrows a connection into {@code result}, waiting at most {@code acquireTimeoutMs}. The timeout
-   * is ours, not the pool's, and so is the promise: a connection that arrives after the request
-   * gave up (timed out, deadline, stopped) goes straight back, so no waiter can ever keep one.
+   * Borrows a connection into {@code result}, waiting at most {@code acquireTimeoutMs}, at the gate
+   * (when there is a connection budget) and in the pool together. The timeout is ours, not the
+   * pool's, and so is the promise: a connection that arrives after the request gave up (timed out,
+   * deadline, stopped) goes straight back, so no waiter can ever keep one; and so does its permit.
    */
-  private Future<SqlConnection> acquire(Promise<SqlConnection> result) {
+  private Future<SqlConnection> acquire(Promise<SqlConnection> result, Execution exec) {
     stats.waiting.incrementAndGet();
     long t0 = System.nanoTime();
     long timer = vertx.setTimer(settings.acquireTimeoutMs(), id -> {
       if (result.tryFail(new ProtocolException(ErrorCode.BUSY, "no database connection came free within "
-          + settings.acquireTimeoutMs() + " ms"))) {
+          + settings.acquireTimeoutMs() + " ms" + (gate != null && gate.limit() == 0 ? ": " + gate.why() : "")))) {
         stats.acquireTimedOut.increment();
       }
     });
@@ -164,25 +177,62 @@ public final class TransactionRunner {
         vertx.cancelTimer(timer);
         result.tryFail(available.cause());
       } else if (!result.future().isComplete()) {
-        borrow(result, timer, t0);
+        if (gate == null) {
+          borrow(result, timer, t0, null, exec);
+        } else {
+          pass(result, timer, t0, exec);
+        }
       }
     });
     return result.future();
   }
 
-  private void borrow(Promise<SqlConnection> result, long timer, long t0) {
+  /**
+   * Waits at the gate, then borrows. A request that gives up while it waits leaves the queue; one
+   * whose permit comes after it gave up hands the permit straight back.
+   */
+  private void pass(Promise<SqlConnection> result, long timer, long t0, Execution exec) {
+    Future<ConnectionGate.Permit> ticket = gate.enter();
+    if (ticket.failed()) {
+      vertx.cancelTimer(timer);
+      if (result.tryFail(ticket.cause())) {
+        stats.acquireRejected.increment();
+      }
+      return;
+    }
+    result.future().onFailure(t -> gate.withdraw(ticket));
+    ticket.onSuccess(permit -> {
+      if (result.future().isComplete()) {
+        permit.release();
+      } else {
+        borrow(result, timer, t0, permit, exec);
+      }
+    });
+  }
+
+  private void borrow(Promise<SqlConnection> result, long timer, long t0, ConnectionGate.Permit permit,
+                      Execution exec) {
     db.pool().getConnection().onComplete(ar -> {
       vertx.cancelTimer(timer);
       if (ar.succeeded()) {
-        if (result.tryComplete(ar.result())) {
+        if (!result.future().isComplete()) {
+          // The execution holds the permit from here on and gives it back with the connection.
+          exec.lease(permit);
+          result.complete(ar.result());
           stats.waiting.decrementAndGet();
           stats.poolWait.record(System.nanoTime() - t0, java.util.concurrent.TimeUnit.NANOSECONDS);
           stats.acquired.increment();
           stats.inUse.incrementAndGet();
         } else {
-          ar.result().close();
+          Future<Void> back = ar.result().close();
+          if (permit != null) {
+            back.onComplete(x -> permit.release());
+          }
         }
         return;
+      }
+      if (permit != null) {
+        permit.release();
       }
       health.recordFailure(ar.cause());
       if (result.tryFail(Errors.translate(ar.cause()))

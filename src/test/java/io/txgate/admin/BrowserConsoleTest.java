@@ -52,7 +52,8 @@ class BrowserConsoleTest {
     List<WireClient> clients = new ArrayList<>();
     List<Thread> load = new ArrayList<>();
     WebDriver driver = null;
-    try (TestServer server = TestServer.start()) {
+    // With a connection budget, so that the pool panel shows this node's share.
+    try (TestServer server = TestServer.start(new JsonObject().put("TXGATE_DB_CLUSTER_MAX_CONNECTIONS", 4))) {
       for (int i = 0; i < 5; i++) {
         WireClient c = server.connect();
         c.call(new JsonObject().put("id", 0).put("op", "hello").put("client", "browser-test"));
@@ -97,6 +98,7 @@ class BrowserConsoleTest {
         String v = poolValue(d, "acquisitions");
         return v.isEmpty() ? null : v;
       });
+      wait.until(d -> poolValue(d, "budget share").equals("4 of 4 (1 node)"));
       wait.until(d -> !d.findElement(By.id("requests")).getText().equals(requests));
       wait.until(d -> !poolValue(d, "acquisitions").equals(acquisitions));
       wait.until(d -> !d.findElement(By.id("rps")).getText().startsWith("0 "));
