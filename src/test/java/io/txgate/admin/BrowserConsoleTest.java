@@ -3,12 +3,12 @@ package io.txgate.admin;
 import static io.txgate.testsupport.WireClient.execute;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.txgate.testsupport.Chromium;
 import io.txgate.testsupport.Http;
 import io.txgate.testsupport.TestServer;
 import io.txgate.testsupport.WireClient;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -16,7 +16,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
@@ -25,8 +24,6 @@ import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -36,16 +33,9 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  */
 class BrowserConsoleTest {
 
-  private static final File CHROMIUM = new File("/usr/bin/chromium");
-  private static final File DRIVER = new File("/usr/bin/chromedriver");
-
   @Test
   void consoleShowsSessionsLiveAndKillsOne() throws Exception {
-    boolean browser = CHROMIUM.canExecute() && DRIVER.canExecute();
-    if (!browser && System.getenv("CI") == null) {
-      Assumptions.abort("Chromium not installed (apt-get install chromium chromium-driver); CI installs it");
-    }
-    assertThat(browser).as("Chromium and chromedriver at /usr/bin (installed by .ci/run)").isTrue();
+    Chromium.require();
 
     Path profile = Files.createTempDirectory("txgate-chromium");
     AtomicBoolean running = new AtomicBoolean(true);
@@ -73,14 +63,7 @@ class BrowserConsoleTest {
         load.add(t);
       }
 
-      ChromeDriverService service = new ChromeDriverService.Builder()
-        .usingDriverExecutable(DRIVER).usingAnyFreePort().build();
-      ChromeOptions options = new ChromeOptions();
-      options.setBinary(CHROMIUM);
-      options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-        "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync",
-        "--window-size=1400,1000", "--user-data-dir=" + profile);
-      driver = new ChromeDriver(service, options);
+      driver = Chromium.start(profile);
       // The page re-renders its tables every second: an element found a moment ago may be gone.
       WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(30));
       wait.ignoring(StaleElementReferenceException.class);

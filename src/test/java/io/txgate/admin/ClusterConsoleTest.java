@@ -3,6 +3,7 @@ package io.txgate.admin;
 import static io.txgate.testsupport.WireClient.execute;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.txgate.testsupport.Chromium;
 import io.txgate.testsupport.Http;
 import io.txgate.testsupport.TestDatabase;
 import io.txgate.testsupport.TestServer;
@@ -10,7 +11,6 @@ import io.txgate.testsupport.TxgateProcess;
 import io.txgate.testsupport.WireClient;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.File;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +24,6 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -34,8 +33,6 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -49,8 +46,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterConsoleTest {
 
-  private static final File CHROMIUM = new File("/usr/bin/chromium");
-  private static final File DRIVER = new File("/usr/bin/chromedriver");
   private static final String TOKEN = "cluster-console-" + UUID.randomUUID();
   private static final String[] AUTH = {"Authorization", "Bearer " + TOKEN};
   private static final String[] ACT = {"Authorization", "Bearer " + TOKEN, AdminVerticle.CSRF_HEADER, "1"};
@@ -196,24 +191,14 @@ class ClusterConsoleTest {
   @Test
   @Order(2)
   void nodeAsPageShowsEveryNodeAndActsOnNodeB() throws Exception {
-    boolean browser = CHROMIUM.canExecute() && DRIVER.canExecute();
-    if (!browser && System.getenv("CI") == null) {
-      Assumptions.abort("Chromium not installed (apt-get install chromium chromium-driver); CI installs it");
-    }
-    assertThat(browser).as("Chromium and chromedriver at /usr/bin (installed by .ci/run)").isTrue();
+    Chromium.require();
     String client = "page-b-" + UUID.randomUUID();
     Path profile = Files.createTempDirectory("txgate-chromium");
     ChromeDriver driver = null;
     try (WireClient victim = b.connect()) {
       victim.call(new JsonObject().put("id", 0).put("op", "hello").put("client", client));
       String nodeB = until("A shows B", () -> named(cluster(a), nameB), Optional::isPresent).get().getString("id");
-      ChromeOptions options = new ChromeOptions();
-      options.setBinary(CHROMIUM);
-      options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-        "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync",
-        "--window-size=1400,1000", "--user-data-dir=" + profile);
-      driver = new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(DRIVER).usingAnyFreePort()
-        .build(), options);
+      driver = Chromium.start(profile);
       // The console is guarded by the token: every request of the page (the stream, the actions)
       // carries it, as a reverse proxy in front of the console would add it.
       driver.executeCdpCommand("Network.enable", Map.of());

@@ -3,22 +3,19 @@ package io.txgate.admin;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.txgate.config.Keys;
+import io.txgate.testsupport.Chromium;
 import io.txgate.testsupport.TestServer;
 import io.vertx.core.json.JsonObject;
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -28,30 +25,16 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  */
 class ReplicasPanelTest {
 
-  private static final File CHROMIUM = new File("/usr/bin/chromium");
-  private static final File DRIVER = new File("/usr/bin/chromedriver");
-
   @Test
   void panelShowsAnUnreachableReplicaWithoutItsPassword() throws Exception {
-    boolean browser = CHROMIUM.canExecute() && DRIVER.canExecute();
-    if (!browser && System.getenv("CI") == null) {
-      Assumptions.abort("Chromium not installed (apt-get install chromium chromium-driver); CI installs it");
-    }
-    assertThat(browser).as("Chromium and chromedriver at /usr/bin (installed by .ci/run)").isTrue();
+    Chromium.require();
     int nobody = TestServer.freePort();
     Path profile = Files.createTempDirectory("txgate-chromium");
     WebDriver driver = null;
     try (TestServer server = TestServer.start(new JsonObject()
         .put(Keys.DB_REPLICAS.env(), "mysql://reader:s3cret@127.0.0.1:" + nobody + "/test")
         .put(Keys.DB_PROBE_TIMEOUT_MS.env(), 500))) {
-      ChromeDriverService service = new ChromeDriverService.Builder()
-        .usingDriverExecutable(DRIVER).usingAnyFreePort().build();
-      ChromeOptions options = new ChromeOptions();
-      options.setBinary(CHROMIUM);
-      options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-        "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync",
-        "--window-size=1400,1000", "--user-data-dir=" + profile);
-      driver = new ChromeDriver(service, options);
+      driver = Chromium.start(profile);
       WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(30));
       wait.ignoring(StaleElementReferenceException.class);
       driver.get(server.adminUrl() + "/");
