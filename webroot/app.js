@@ -134,7 +134,8 @@ function renderOperations(ops) {
   const body = $('operations').tBodies[0];
   body.innerHTML = ops.map((o) => `<tr><td title="${esc(o.description || '')}">${esc(o.name)}</td>`
     + `<td class="num">${fmtInt(o.calls)}</td><td class="num">${fmtInt(o.errors)}</td>`
-    + `<td class="num">${fmtInt(o.retries)}</td><td class="num">${fmtMs(o.p99Ms)}</td></tr>`).join('')
+    // An operation never called has no latency: "–", not a p99 of 0.00 ms.
+    + `<td class="num">${fmtInt(o.retries)}</td><td class="num">${o.calls ? fmtMs(o.p99Ms) : '–'}</td></tr>`).join('')
     || '<tr><td colspan="5" class="muted">no named operations</td></tr>';
 }
 

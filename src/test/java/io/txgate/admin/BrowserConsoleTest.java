@@ -73,6 +73,13 @@ class BrowserConsoleTest {
       wait.until(d -> rowsOf(d, "browser-test").size() == 5);
       wait.until(d -> d.findElement(By.id("connections")).getText().equals("5"));
       assertThat(driver.findElement(By.id("instances")).getText()).isEqualTo("2 protocol instances");
+      // No operation has been called: their latency is unknown, not zero.
+      wait.until(d -> operationCells(d, "balance").equals(List.of("balance", "0", "0", "0", "–")));
+      // The page names its icon, and the console serves it as an image (no 404 in every tab).
+      String icon = driver.findElement(By.cssSelector("link[rel='icon']")).getAttribute("href");
+      java.net.http.HttpResponse<String> served = Http.get(icon);
+      assertThat(served.statusCode()).as(icon).isEqualTo(200);
+      assertThat(served.headers().firstValue("Content-Type").orElse("")).startsWith("image/svg+xml");
 
       // Read through the wait too: the pool list is rebuilt every second, so a cell found here can be
       // replaced before its text is read (StaleElementReference, seen once in CI).
@@ -137,6 +144,16 @@ class BrowserConsoleTest {
     return d.findElements(By.cssSelector("#sessions tbody tr")).stream()
       .filter(r -> r.findElements(By.cssSelector("td.client")).stream().anyMatch(td -> td.getText().equals(client)))
       .toList();
+  }
+
+  private static List<String> operationCells(WebDriver d, String name) {
+    for (WebElement row : d.findElements(By.cssSelector("#operations tbody tr"))) {
+      List<String> cells = row.findElements(By.tagName("td")).stream().map(WebElement::getText).toList();
+      if (!cells.isEmpty() && cells.get(0).equals(name)) {
+        return cells;
+      }
+    }
+    return List.of();
   }
 
   private static String poolValue(WebDriver d, String label) {
