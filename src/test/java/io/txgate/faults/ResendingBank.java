@@ -233,7 +233,7 @@ final class ResendingBank {
           BigDecimal sum = rs.row(0).getBigDecimal(1);
           if (n != ACCOUNTS || sum.compareTo(TOTAL) != 0) {
             tornReads.incrementAndGet();
-            violations.add("read " + n + " accounts summing to " + sum + " in phase " + phase);
+            violations.add("read " + n + " accounts summing to " + sum + " in phase " + phase + " at " + java.time.Instant.now());
           }
         } catch (TxgateException e) {
           pause(100);
