@@ -4,6 +4,7 @@ import io.txgate.access.Authenticator;
 import io.txgate.admin.AdminVerticle;
 import io.txgate.admin.AuditLog;
 import io.txgate.admin.Monitor;
+import io.txgate.admission.Admission;
 import io.txgate.budget.ConnectionBudget;
 import io.txgate.cluster.Membership;
 import io.txgate.cluster.NodeMetadata;
@@ -50,6 +51,8 @@ public final class Txgate {
 
   private static final Logger LOG = LoggerFactory.getLogger(Txgate.class);
   private static final long KEY_EXPIRY_PERIOD_MS = 60_000;
+  /** How many kinds of transaction admission limits at once (and so its metric has label values). */
+  private static final int ADMISSION_MAX_KINDS = 50;
 
   private final Vertx vertx;
   private final TxgateConfig config;
@@ -136,6 +139,11 @@ public final class Txgate {
     Reloader reloader = new Reloader(vertx, source, merged, parts, audit::record);
     Sessions sessions = new Sessions();
     TxStats stats = new TxStats(telemetry.registry());
+    TxgateConfig.Admission a = config.tx().admission();
+    // The most a kind may run at once is what the pool can run at once: above it, a limit means nothing.
+    Admission admission = new Admission(new Admission.Settings(a.enabled(), Math.min(a.minLimit(),
+      config.db().poolSize()), config.db().poolSize(), a.backoffPercent() / 100.0, ADMISSION_MAX_KINDS),
+      telemetry.registry());
     // The database's own limit on one statement backs up the request deadline: a statement that
     // outlives its request's KILL QUERY and grace period is stopped by the server itself.
     DbSessions dbSessions = new DbSessions(vertx, Pools.connectOptions(config.db()),
@@ -164,7 +172,7 @@ public final class Txgate {
           // database has answered the probe, which may be long after start-up.
           RequestHandler handler = new RequestHandler(new ReadRouter(
             new TransactionRunner(vertx, db, dbSessions, health, settings, health::isolation, stats,
-              budget == null ? null : budget.gate()), started, telemetry.registry()),
+              budget == null ? null : budget.gate(), admission), started, telemetry.registry()),
             catalog::operations, new RequestDecoder(config.protocol().limits()), config.tx(), telemetry,
             authenticator(vertx, config, telemetry, catalog));
           return vertx.deployVerticle(
@@ -178,7 +186,7 @@ public final class Txgate {
             return Future.succeededFuture(new String[] {protocolId, null});
           }
           Monitor monitor = new Monitor(config, sessions, pool, stats, telemetry, catalog::operations,
-            budget == null ? null : budget::status);
+            budget == null ? null : budget::status, admission::toJson);
           return vertx.deployVerticle(new AdminVerticle(config.admin(), monitor, telemetry.registry(), health, audit,
               reloader, adminTls, membership, NodeMetadata.of(config).getString(NodeMetadata.NAME),
               replicas[0]::toJson))

@@ -33,6 +33,8 @@ public final class Monitor {
   private final java.util.function.Supplier<Operations> operations;
   /** The connection budget's figures ({@code pool.budget}); null when no budget is configured. */
   private final java.util.function.Supplier<JsonObject> budget;
+  /** The kinds of transaction admission limits now ({@code pool.admission}). */
+  private final java.util.function.Supplier<JsonArray> admission;
   private final long startedAt = System.currentTimeMillis();
   private final ArrayDeque<JsonObject> history = new ArrayDeque<>();
   private long lastRequests;
@@ -42,15 +44,19 @@ public final class Monitor {
 
   public Monitor(TxgateConfig config, Sessions sessions, Pool pool, TxStats stats, Telemetry telemetry,
                  java.util.function.Supplier<Operations> operations) {
-    this(config, sessions, pool, stats, telemetry, operations, null);
+    this(config, sessions, pool, stats, telemetry, operations, null, null);
   }
 
   /**
    * @param budget this node's share of the connection budget, as {@code pool.budget}; null for none
+   * @param admission the kinds of transaction admission limits now, as {@code pool.admission}; null
+   *     for none
    */
   public Monitor(TxgateConfig config, Sessions sessions, Pool pool, TxStats stats, Telemetry telemetry,
-                 java.util.function.Supplier<Operations> operations, java.util.function.Supplier<JsonObject> budget) {
+                 java.util.function.Supplier<Operations> operations, java.util.function.Supplier<JsonObject> budget,
+                 java.util.function.Supplier<JsonArray> admission) {
     this.budget = budget;
+    this.admission = admission;
     this.config = config;
     this.sessions = sessions;
     this.pool = pool;
@@ -145,7 +151,8 @@ public final class Monitor {
       .put("idle", Math.max(0, open - p.getInteger("inUse")))
       // {clusterMaxConnections, share, nodes, inUse, waiting}; null without a budget. The cluster
       // console reads pool.budget.share.
-      .put("budget", budget == null ? null : budget.get());
+      .put("budget", budget == null ? null : budget.get())
+      .put("admission", admission == null ? new JsonArray() : admission.get());
   }
 
   public JsonArray operations() {

@@ -81,6 +81,12 @@ public final class Keys {
   public static final Key TX_CANCEL_GRACE_MS = new Key("tx.cancelGraceMs", "TXGATE_TX_CANCEL_GRACE_MS", 1_000);
   public static final Key TX_ALLOW_RAW_SQL = new Key("tx.allowRawSql", "TXGATE_TX_ALLOW_RAW_SQL", true);
   public static final Key TX_PIPELINE = new Key("tx.pipeline", "TXGATE_TX_PIPELINE", true);
+  /** Conflict-aware admission (io.txgate.admission): fewer transactions of a kind that keeps conflicting. */
+  public static final Key TX_ADMISSION = new Key("tx.admission", "TXGATE_TX_ADMISSION", true);
+  public static final Key TX_ADMISSION_MIN_LIMIT =
+    new Key("tx.admissionMinLimit", "TXGATE_TX_ADMISSION_MIN_LIMIT", 1);
+  public static final Key TX_ADMISSION_BACKOFF_PERCENT =
+    new Key("tx.admissionBackoffPercent", "TXGATE_TX_ADMISSION_BACKOFF_PERCENT", 75);
   public static final Key OPERATIONS_FILE =
     new Key("tx.operationsFile", "TXGATE_TX_OPERATIONS_FILE", "conf/operations.yaml");
 
@@ -142,7 +148,8 @@ public final class Keys {
     PROTOCOL_HOST, PROTOCOL_PORT, INSTANCES, MAX_FRAME_BYTES, MAX_BATCH_STEPS, MAX_RESULT_ROWS,
     MAX_CONNECTIONS, MAX_CONNECTIONS_PER_ADDRESS, IDLE_TIMEOUT_SECONDS, FRAME_TIMEOUT_MS, SHUTDOWN_GRACE_SECONDS,
     TX_MAX_ATTEMPTS, TX_ISOLATION, TX_RETRY_BASE_MS, TX_RETRY_MAX_MS, TX_REQUEST_KEY_RETENTION_SECONDS,
-    TX_REQUEST_TIMEOUT_MS, TX_CANCEL_GRACE_MS, TX_ALLOW_RAW_SQL, TX_PIPELINE, OPERATIONS_FILE,
+    TX_REQUEST_TIMEOUT_MS, TX_CANCEL_GRACE_MS, TX_ALLOW_RAW_SQL, TX_PIPELINE, TX_ADMISSION,
+    TX_ADMISSION_MIN_LIMIT, TX_ADMISSION_BACKOFF_PERCENT, OPERATIONS_FILE,
     ADMIN_HOST, ADMIN_PORT, ADMIN_ENABLED, ADMIN_USERNAME, ADMIN_PASSWORD, ADMIN_PASSWORD_HASH, ADMIN_TOKEN,
     ADMIN_ALLOWED_HOSTS,
     EMBEDDED_DATA_DIR, EMBEDDED_PORT, EMBEDDED_SCHEMA,

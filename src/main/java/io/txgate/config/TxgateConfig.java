@@ -134,7 +134,17 @@ public record TxgateConfig(Db db, Protocol protocol, Tx tx, Admin admin, Embedde
    */
   public record Tx(int maxAttempts, Isolation isolation, int retryBaseMs, int retryMaxMs,
                    int requestKeyRetentionSeconds, int requestTimeoutMs, int cancelGraceMs, boolean allowRawSql,
-                   boolean pipeline, String operationsFile) {
+                   boolean pipeline, Admission admission, String operationsFile) {
+  }
+
+  /**
+   * Conflict-aware admission.
+   *
+   * @param enabled whether a kind of transaction that keeps conflicting is limited
+   * @param minLimit the fewest transactions of one kind let run at once
+   * @param backoffPercent what one conflict leaves of the limit, in percent
+   */
+  public record Admission(boolean enabled, int minLimit, int backoffPercent) {
   }
 
   /**
@@ -268,6 +278,8 @@ public record TxgateConfig(Db db, Protocol protocol, Tx tx, Admin admin, Embedde
       Keys.TX_CANCEL_GRACE_MS.integer(m, 10, 60_000),
       Keys.TX_ALLOW_RAW_SQL.bool(m),
       Keys.TX_PIPELINE.bool(m),
+      new Admission(Keys.TX_ADMISSION.bool(m), Keys.TX_ADMISSION_MIN_LIMIT.integer(m, 1, 10_000),
+        Keys.TX_ADMISSION_BACKOFF_PERCENT.integer(m, 10, 95)),
       Keys.OPERATIONS_FILE.string(m));
     Admin admin = new Admin(Keys.ADMIN_HOST.string(m), Keys.ADMIN_PORT.integer(m, 0, 65_535),
       Keys.ADMIN_ENABLED.bool(m), Keys.ADMIN_USERNAME.string(m), Keys.ADMIN_PASSWORD.string(m),

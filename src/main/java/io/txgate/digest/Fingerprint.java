@@ -23,8 +23,10 @@ public final class Fingerprint {
   /** Fingerprints longer than this are cut, with {@code ...} at the end: memory stays bounded. */
   public static final int MAX_LENGTH = 1024;
 
+  /** A list of values after IN or VALUES; a function's literal argument, as in SLEEP(?), stays. */
   private static final Pattern LIST = Pattern.compile(
-    "\\((?:\\?|NULL)(?:, (?:\\?|NULL))*\\)(?:, \\((?:\\?|NULL)(?:, (?:\\?|NULL))*\\))*");
+    "\\b(IN|VALUES|VALUE)\\((?:\\?|NULL)(?:, (?:\\?|NULL))*\\)(?:, \\((?:\\?|NULL)(?:, (?:\\?|NULL))*\\))*",
+    Pattern.CASE_INSENSITIVE);
 
   private enum Kind { WORD, LITERAL, PUNCT, OP }
 
@@ -54,7 +56,7 @@ public final class Fingerprint {
         case COMMENT, MARK -> { }
       }
     }
-    String s = LIST.matcher(join(tokens)).replaceAll("(...)");
+    String s = LIST.matcher(join(tokens)).replaceAll("$1(...)");
     return s.length() <= MAX_LENGTH ? s : s.substring(0, MAX_LENGTH - 3) + "...";
   }
 

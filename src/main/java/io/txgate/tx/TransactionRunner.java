@@ -1,9 +1,11 @@
 package io.txgate.tx;
 
+import io.txgate.admission.Admission;
 import io.txgate.budget.ConnectionGate;
 import io.txgate.db.DatabaseHealth;
 import io.txgate.db.DbLoop;
 import io.txgate.db.DbSessions;
+import io.txgate.digest.FingerprintCache;
 import io.txgate.protocol.ErrorCode;
 import io.txgate.protocol.Isolation;
 import io.txgate.protocol.ProtocolException;
@@ -61,18 +63,26 @@ public final class TransactionRunner {
   private final TxStats stats;
   /** This node's share of the connection budget; null when there is no budget (no gate at all). */
   private final ConnectionGate gate;
+  /** Limits how many transactions of a kind that keeps conflicting run at once. */
+  private final Admission admission;
+  /** Statement fingerprints for {@link #admission}'s kinds; used on the pool's loop only. */
+  private final FingerprintCache fingerprints = new FingerprintCache(2_000);
 
   public TransactionRunner(Vertx vertx, DbLoop db, DbSessions sessions, DatabaseHealth health, Settings settings,
                            Supplier<Isolation> databaseIsolation, TxStats stats) {
-    this(vertx, db, sessions, health, settings, databaseIsolation, stats, null);
+    this(vertx, db, sessions, health, settings, databaseIsolation, stats, null, null);
   }
 
   /**
    * @param gate passed before a connection is borrowed, held until it is back; null for none
+   * @param admission passed before the gate and the pool; null for none
    */
   public TransactionRunner(Vertx vertx, DbLoop db, DbSessions sessions, DatabaseHealth health, Settings settings,
-                           Supplier<Isolation> databaseIsolation, TxStats stats, ConnectionGate gate) {
+                           Supplier<Isolation> databaseIsolation, TxStats stats, ConnectionGate gate,
+                           Admission admission) {
     this.gate = gate;
+    this.admission = admission != null ? admission
+      : new Admission(new Admission.Settings(false, 1, 1, 0.5, 0), null);
     this.vertx = vertx;
     this.db = db;
     this.sessions = sessions;
@@ -82,8 +92,64 @@ public final class TransactionRunner {
     this.stats = stats;
   }
 
-  /** One request on its way: what it asks, how it runs (decided once), and its life around that. */
-  private record Job(TxRequest request, RequestPlan plan, Execution exec) {
+  /**
+   * One request on its way: what it asks, how it runs (decided once), its life around that, and
+   * its admission ticket.
+   */
+  private final class Job {
+    private final TxRequest request;
+    private final RequestPlan plan;
+    private final Execution exec;
+    /** Its statements' fingerprints, computed only when admission needs them. */
+    private String kind;
+    private Admission.Ticket ticket;
+    private boolean answered;
+
+    Job(TxRequest request, RequestPlan plan, Execution exec) {
+      this.request = request;
+      this.plan = plan;
+      this.exec = exec;
+    }
+
+    TxRequest request() {
+      return request;
+    }
+
+    RequestPlan plan() {
+      return plan;
+    }
+
+    Execution exec() {
+      return exec;
+    }
+
+    String kind() {
+      if (kind == null) {
+        StringBuilder b = new StringBuilder();
+        for (Step step : request.steps()) {
+          b.append(b.length() == 0 ? "" : "; ").append(fingerprints.of(step.statement().sql()));
+        }
+        kind = b.toString();
+      }
+      return kind;
+    }
+
+    /** The ticket came: held until the answer, or handed back at once if the answer came first. */
+    void admitted(Admission.Ticket t) {
+      if (answered) {
+        t.release();
+      } else {
+        ticket = t;
+      }
+    }
+
+    void answered() {
+      answered = true;
+      if (ticket != null) {
+        ticket.release();
+        ticket = null;
+      }
+    }
   }
 
   /**
@@ -109,14 +175,15 @@ public final class TransactionRunner {
     stats.transactions.increment();
     Execution exec = new Execution(vertx, sessions, stats, r, settings.cancelGraceMs(), plan.reset());
     Job job = new Job(r, plan, exec);
-    return exec.run(waiting -> acquire(waiting, exec), conn -> attempt(conn, job, 1)
+    return exec.run(waiting -> acquire(waiting, exec, job), conn -> attempt(conn, job, 1)
       // An answer from the database, a result or an SQL error, is what proves it alive: a
       // connection borrowed from the pool is not (an idle one comes out of a frozen server too).
       .onComplete(ar -> {
         if (ar.succeeded() || answeredByDatabase(ar.cause())) {
           health.recordSuccess();
         }
-      }));
+      }))
+      .onComplete(ar -> job.answered());
   }
 
   /**
@@ -128,9 +195,11 @@ public final class TransactionRunner {
   private Future<JsonObject> attempt(SqlConnection conn, Job job, int n) {
     stats.attempts.increment();
     return once(conn, job, n)
+      .onSuccess(x -> admission.success(job::kind))
       .recover(t -> {
         Throwable cause = t instanceof StepFailed s ? s.getCause() : t;
         if (Errors.isConflict(cause)) {
+          admission.conflict(job::kind);
           if (n < job.request().maxAttempts()) {
             stats.retried(conflictName(cause));
             // A request that may have left session state behind gets a reset connection back
@@ -159,7 +228,7 @@ public final class TransactionRunner {
    * pool's, and so is the promise: a connection that arrives after the request gave up (timed out,
    * deadline, stopped) goes straight back, so no waiter can ever keep one; and so does its permit.
    */
-  private Future<SqlConnection> acquire(Promise<SqlConnection> result, Execution exec) {
+  private Future<SqlConnection> acquire(Promise<SqlConnection> result, Execution exec, Job job) {
     stats.waiting.incrementAndGet();
     long t0 = System.nanoTime();
     long timer = vertx.setTimer(settings.acquireTimeoutMs(), id -> {
@@ -177,11 +246,19 @@ public final class TransactionRunner {
         vertx.cancelTimer(timer);
         result.tryFail(available.cause());
       } else if (!result.future().isComplete()) {
-        if (gate == null) {
-          borrow(result, timer, t0, null, exec);
-        } else {
-          pass(result, timer, t0, exec);
-        }
+        // Admission first: a transaction held back because its kind keeps conflicting must not sit
+        // on a connection, or a permit of the budget, while it waits.
+        admission.enter(job::kind, result.future()).onSuccess(ticket -> {
+          job.admitted(ticket);
+          if (result.future().isComplete()) {
+            return;
+          }
+          if (gate == null) {
+            borrow(result, timer, t0, null, exec);
+          } else {
+            pass(result, timer, t0, exec);
+          }
+        });
       }
     });
     return result.future();

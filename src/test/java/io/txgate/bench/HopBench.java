@@ -27,6 +27,10 @@ import java.util.Map;
  * <p>Arguments: {@code --one host:port [--haproxy-one host:port] --haproxy host:port --db mysql://...
  * --connections 32,256
  * --workloads transfer --seconds 10 --rounds 3 --warmup 10 --report target/bench-haproxy.md}.
+ *
+ * <p>With {@code --targets "name=host:port,name=host:port"} instead of the three addresses, it
+ * compares any servers the same way, each against the first (scripts/bench-admission.sh: one node
+ * with conflict-aware admission, one without).
  */
 public final class HopBench {
 
@@ -59,11 +63,18 @@ public final class HopBench {
 
       NetClientOptions plain = new NetClientOptions().setTcpNoDelay(true).setConnectTimeout(30_000);
       List<Bench.Target> targets = new ArrayList<>();
-      targets.add(new LineLoad(ONE, vertx, plain, a.get("one"), null, Integer.MAX_VALUE));
-      if (a.get("haproxy-one") != null) {
-        targets.add(new LineLoad(HAPROXY_ONE, vertx, plain, a.get("haproxy-one"), null, Integer.MAX_VALUE));
+      if (a.get("targets") != null) {
+        for (String t : a.get("targets").split(",")) {
+          String[] nameAddress = t.split("=", 2);
+          targets.add(new LineLoad(nameAddress[0].trim(), vertx, plain, nameAddress[1].trim(), null, Integer.MAX_VALUE));
+        }
+      } else {
+        targets.add(new LineLoad(ONE, vertx, plain, a.get("one"), null, Integer.MAX_VALUE));
+        if (a.get("haproxy-one") != null) {
+          targets.add(new LineLoad(HAPROXY_ONE, vertx, plain, a.get("haproxy-one"), null, Integer.MAX_VALUE));
+        }
+        targets.add(new LineLoad(HAPROXY, vertx, plain, a.get("haproxy"), null, Integer.MAX_VALUE));
       }
-      targets.add(new LineLoad(HAPROXY, vertx, plain, a.get("haproxy"), null, Integer.MAX_VALUE));
       if (warmup > 0) {
         for (Workload w : workloads) {
           for (Bench.Target t : targets) {
@@ -97,7 +108,8 @@ public final class HopBench {
     StringBuilder out = new StringBuilder();
     out.append(String.format(Locale.ROOT, "Database %s; %d rounds of %d s per target, %d s warm-up.%n%n", version,
       rounds, seconds, warmup));
-    out.append("| workload | connections | target | req/s (median) | p50 ms | p99 ms | failures | vs one node |\n");
+    out.append("| workload | connections | target | req/s (median) | p50 ms | p99 ms | failures | vs "
+      + (figures.isEmpty() ? "the first" : figures.get(0).target()) + " |\n");
     out.append("| --- | ---: | --- | ---: | ---: | ---: | --- | --- |\n");
     for (int i = 0; i + perStep <= figures.size(); i += perStep) {
       Figures one = figures.get(i);

@@ -24,6 +24,8 @@ class FingerprintTest {
     SELECT /*!50000 SQL_NO_CACHE */ a FROM t                      | SELECT SQL_NO_CACHE a FROM t
     SELECT a FROM t WHERE b IS NULL                               | SELECT a FROM t WHERE b IS NULL
     SELECT @@autocommit, @x := 5                                  | SELECT @@autocommit, @x := ?
+    DO SLEEP(0.5)                                                 | DO SLEEP(?)
+    SELECT a FROM t WHERE b in (1, 2)                             | SELECT a FROM t WHERE b in(...)
     """)
   void literalsBecomePlaceholdersAndSpacingIsUniform(String sql, String expected) {
     assertThat(Fingerprint.of(sql.replace("\\n", "\n"))).isEqualTo(expected);
