@@ -29,8 +29,8 @@ import java.util.Map;
  * --workloads transfer --seconds 10 --rounds 3 --warmup 10 --report target/bench-haproxy.md}.
  *
  * <p>With {@code --targets "name=host:port,name=host:port"} instead of the three addresses, it
- * compares any servers the same way, each against the first (scripts/bench-admission.sh: one node
- * with conflict-aware admission, one without).
+ * compares any servers the same way, each against the first (scripts/bench-compare.sh: by default one
+ * node with conflict-aware admission, one without).
  */
 public final class HopBench {
 

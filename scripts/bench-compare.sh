@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# What conflict-aware admission (tx.admission) buys (not a test): two txgate nodes on one database,
-# one with admission on and one with it off, and the benchmark's closed-loop load (scripts/bench.sh's
-# requests) against each in turn, in alternating rounds: the hot-account transfers (8 accounts) that
-# conflict, and point reads that do not. Failures are counted by error code: RETRIES_EXHAUSTED is
-# what admission is meant to bring to zero.
+# Two configurations of txgate side by side (not a test): two nodes on one database, each with its
+# own settings, and the benchmark's closed-loop load (scripts/bench.sh's requests) against each in
+# turn, in alternating rounds, so that both see the same machine. Failures are counted by error code.
+#   A_NAME, A_ENV     the first node's name in the report and its settings, as space-separated
+#                     TXGATE_*=value words (default: "admission on", TXGATE_TX_ADMISSION=true)
+#   B_NAME, B_ENV     the same for the second (default: "admission off", TXGATE_TX_ADMISSION=false)
 #   TXGATE_DB_URL     database to use (default: node 1's embedded MariaDB, in target/bench-data)
 #   CONNECTIONS       comma-separated connection counts (default 64)
 #   WORKLOADS         point, transfer, transfer-hot, transfer-op, mixed (default transfer-hot,point)
@@ -12,7 +13,10 @@
 #   WARMUP_SECONDS    unmeasured load per workload and target first (default 10)
 #   BENCH_PORT        node 1's protocol port; its admin port and embedded database take the next
 #                     two, node 2 the two after (default 7430)
-# Writes target/bench-admission.md; docs/BENCHMARKS.md quotes it by hand.
+#   REPORT            where to write the table (default target/bench-compare.md); docs/BENCHMARKS.md
+#                     quotes it by hand
+# With the defaults it measures conflict-aware admission: the hot-account transfers (8 accounts) that
+# conflict, and point reads that do not; RETRIES_EXHAUSTED is what admission brings to zero.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,6 +26,11 @@ seconds=${SECONDS_PER_STEP:-10}
 rounds=${ROUNDS:-3}
 warmup=${WARMUP_SECONDS:-10}
 port=${BENCH_PORT:-7430}
+a_name=${A_NAME:-admission on}
+b_name=${B_NAME:-admission off}
+read -r -a a_env <<<"${A_ENV:-TXGATE_TX_ADMISSION=true}"
+read -r -a b_env <<<"${B_ENV:-TXGATE_TX_ADMISSION=false}"
+report=${REPORT:-target/bench-compare.md}
 
 mvn=mvn
 command -v mvn >/dev/null || mvn=./mvnw
@@ -56,16 +65,16 @@ wait_ready() {
   return 1
 }
 
-env "${node1_env[@]}" TXGATE_TX_ADMISSION=true TXGATE_PROTOCOL_PORT=$port TXGATE_ADMIN_PORT=$((port + 1)) \
-  ./scripts/run.sh >target/bench-admission-on.log 2>&1 &
+env "${node1_env[@]}" "${a_env[@]}" TXGATE_PROTOCOL_PORT=$port TXGATE_ADMIN_PORT=$((port + 1)) \
+  ./scripts/run.sh >target/bench-compare-a.log 2>&1 &
 node1=$!
-wait_ready $((port + 1)) "$node1" target/bench-admission-on.log
-TXGATE_DB_URL=$db_url TXGATE_TX_ADMISSION=false TXGATE_PROTOCOL_PORT=$((port + 3)) TXGATE_ADMIN_PORT=$((port + 4)) \
-  ./scripts/run.sh >target/bench-admission-off.log 2>&1 &
+wait_ready $((port + 1)) "$node1" target/bench-compare-a.log
+env "${b_env[@]}" TXGATE_DB_URL=$db_url TXGATE_PROTOCOL_PORT=$((port + 3)) TXGATE_ADMIN_PORT=$((port + 4)) \
+  ./scripts/run.sh >target/bench-compare-b.log 2>&1 &
 node2=$!
-wait_ready $((port + 4)) "$node2" target/bench-admission-off.log
+wait_ready $((port + 4)) "$node2" target/bench-compare-b.log
 
 java -Xss512k -cp "$classpath" io.txgate.bench.HopBench \
-  --targets "admission on=127.0.0.1:$port,admission off=127.0.0.1:$((port + 3))" \
+  --targets "$a_name=127.0.0.1:$port,$b_name=127.0.0.1:$((port + 3))" \
   --db "$db_url" --connections "$connections" --workloads "$workloads" --seconds "$seconds" --rounds "$rounds" \
-  --warmup "$warmup" --report target/bench-admission.md
+  --warmup "$warmup" --report "$report"
