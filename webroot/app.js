@@ -11,6 +11,8 @@ const CONFIRM_MS = 5000;
 const ACTION_HEADERS = { 'X-Txgate-Console': '1' };
 
 function fmtInt(n) { return Number(n ?? 0).toLocaleString('en-US'); }
+// Lists of counts are separated by ' · ', never by commas: 'SQL_ERROR 1,204, TIMEOUT 3' reads as
+// four numbers once thousands separators are commas too.
 function fmtMs(ms) { return ms == null ? '–' : (ms < 10 ? ms.toFixed(2) : ms.toFixed(0)) + ' ms'; }
 function fmtBytes(b) {
   if (b < 1024) return b + ' B';
@@ -35,7 +37,7 @@ function renderOverview(o) {
   text($('requests'), `${fmtInt(o.requests)} requests in all`);
   text($('latency'), `${fmtMs(o.latencyP50Ms)} / ${fmtMs(o.latencyP99Ms)}`);
   text($('errors'), fmtInt(o.errors));
-  const codes = Object.entries(o.errorsByCode || {}).map(([k, v]) => `${k} ${fmtInt(v)}`).join(', ');
+  const codes = Object.entries(o.errorsByCode || {}).map(([k, v]) => `${k}: ${fmtInt(v)}`).join(' · ');
   text($('errorsByCode'), codes || 'none');
   text($('retries'), fmtInt(o.retries));
   text($('exhausted'), `${fmtInt(o.retriesExhausted)} RETRIES_EXHAUSTED`);
@@ -74,7 +76,7 @@ function renderClusterCards(c) {
   text($('rps'), `${fmtInt(Math.round(t.requestsPerSecond))} req/s`);
   text($('requests'), `${fmtInt(t.requests)} requests in all, ${t.nodes} node${t.nodes === 1 ? '' : 's'}`);
   text($('errors'), fmtInt(t.errors));
-  const codes = Object.entries(t.errorsByCode || {}).map(([k, v]) => `${k} ${fmtInt(v)}`).join(', ');
+  const codes = Object.entries(t.errorsByCode || {}).map(([k, v]) => `${k}: ${fmtInt(v)}`).join(' · ');
   text($('errorsByCode'), codes || 'none');
   text($('retries'), fmtInt(t.retries));
   text($('exhausted'), `${fmtInt(t.retriesExhausted)} RETRIES_EXHAUSTED`);
