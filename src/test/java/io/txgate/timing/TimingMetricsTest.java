@@ -39,8 +39,11 @@ class TimingMetricsTest {
       // The test holds the pool's only connection: the next request must wait for it.
       SqlConnection held = TestServer.await(server.txgate().db().call(pool -> pool.getConnection()));
       // Two requests in one write: the second waits behind the first on the client connection.
-      c.sendRaw((WireClient.execute(1, "SELECT 1").encode() + "\n" + WireClient.execute(2, "SELECT 2").encode()
-        + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      byte[] both = (WireClient.execute(1, "SELECT 1").encode() + "\n" + WireClient.execute(2, "SELECT 2").encode()
+        + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      c.sendRaw(both);
+      // Both lines have arrived, and the first waits for the pool: from here on the second is queued.
+      waitFor(() -> sessionBytesIn(server) == both.length, "both lines received");
       waitFor(() -> server.txgate().stats().poolSnapshot().getInteger("waiting") == 1, "a request waiting");
       long t0 = System.nanoTime();
       Thread.sleep(50);
@@ -136,6 +139,15 @@ class TimingMetricsTest {
     }
     assertThat(out).hasSize(8);
     return out;
+  }
+
+  private static long sessionBytesIn(TestServer server) {
+    try {
+      JsonArray sessions = new JsonArray(Http.get(server.adminUrl() + "/api/sessions").body());
+      return sessions.getJsonObject(0).getLong("bytesIn");
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private static void waitFor(BooleanSupplier state, String what) throws InterruptedException {
