@@ -167,13 +167,18 @@ final class Execution {
 
   /** The runner slept this long before its next attempt. */
   void backedOff(long nanos) {
-    backoffNanos += nanos;
-    request.timing().backoffNanos += nanos;
+    // A stop may have answered during the sleep: the split it was answered with stays as it was.
+    if (!settled) {
+      backoffNanos += nanos;
+      request.timing().backoffNanos += nanos;
+    }
   }
 
   /** Attempt {@code n} starts. */
   void attempt(int n) {
-    request.timing().attempts = n;
+    if (!settled) {
+      request.timing().attempts = n;
+    }
   }
 
   /**
