@@ -174,7 +174,8 @@ public final class Txgate {
             new TransactionRunner(vertx, db, dbSessions, health, settings, health::isolation, stats,
               budget == null ? null : budget.gate(), admission), started, telemetry.registry()),
             catalog::operations, new RequestDecoder(config.protocol().limits()), config.tx(), telemetry,
-            authenticator(vertx, config, telemetry, catalog));
+            authenticator(vertx, config, telemetry, catalog),
+            new io.txgate.timing.SlowLog(config.observability().slowRequestMs(), config.observability().logParams()));
           return vertx.deployVerticle(
             () -> new ProtocolVerticle(config, sessions, handler, protocolTls, protocolServer),
             new DeploymentOptions().setInstances(config.protocol().instances()))

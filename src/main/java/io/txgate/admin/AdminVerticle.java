@@ -129,6 +129,8 @@ public final class AdminVerticle extends VerticleBase {
     }
     // This node's replicas: each node has its own view of them.
     router.get("/api/replicas").handler(ctx -> json(ctx, replicas.get()));
+    // Where this node's requests spent the last minute.
+    router.get("/api/timing").handler(ctx -> json(ctx, monitor.timing()));
     // A lone node answers this too, from itself alone.
     router.get("/api/cluster").handler(ctx -> fromView(ctx, v -> v.getJsonObject("cluster")));
     router.get("/api/stream").handler(this::stream);

@@ -82,10 +82,16 @@ public final class Monitor {
     lastRequests = requests;
     lastErrors = errors;
     lastSampleNanos = now;
+    telemetry.timing().sample();
     history.addLast(sample);
     while (history.size() > HISTORY_SECONDS) {
       history.removeFirst();
     }
+  }
+
+  /** Where requests' time went over the last minute, on this node ({@code GET /api/timing}). */
+  public JsonObject timing() {
+    return telemetry.timing().lastMinute();
   }
 
   public JsonObject overview() {

@@ -140,6 +140,13 @@ public final class Keys {
   public static final Key PROTOCOL_AUTH_TIMEOUT_SECONDS =
     new Key("protocol.authTimeoutSeconds", "TXGATE_PROTOCOL_AUTH_TIMEOUT_SECONDS", 10);
 
+  /** Requests slower than this are written to the slow log (logger txgate.slow); 0: none. */
+  public static final Key OBSERVABILITY_SLOW_REQUEST_MS =
+    new Key("observability.slowRequestMs", "TXGATE_OBSERVABILITY_SLOW_REQUEST_MS", 1_000);
+  /** Whether slow log lines carry parameter values (they may hold secrets). */
+  public static final Key OBSERVABILITY_LOG_PARAMS =
+    new Key("observability.logParams", "TXGATE_OBSERVABILITY_LOG_PARAMS", false);
+
   public static final List<Key> ALL = List.of(
     DB_URL, DB_POOL_SIZE, DB_MAX_WAIT_QUEUE, DB_ACQUIRE_TIMEOUT_MS, DB_CONNECT_TIMEOUT_MS,
     DB_IDLE_TIMEOUT_SECONDS, DB_RESET_ALWAYS, DB_STATEMENT_CACHE_SIZE, DB_CIRCUIT_FAILURE_THRESHOLD,
@@ -158,7 +165,8 @@ public final class Keys {
     PROTOCOL_ALLOW_ANONYMOUS, PROTOCOL_CLIENTS_FILE, PROTOCOL_JWT_ALGORITHM, PROTOCOL_JWT_KEY,
     PROTOCOL_AUTH_FAILURE_LIMIT, PROTOCOL_AUTH_FAILURE_WINDOW_SECONDS, PROTOCOL_AUTH_TIMEOUT_SECONDS,
     PROTOCOL_TLS_CERT_FILE, PROTOCOL_TLS_KEY_FILE, PROTOCOL_TLS_CA_FILE, PROTOCOL_TLS_CLIENT_AUTH,
-    PROTOCOL_TLS_REQUIRED, ADMIN_TLS_CERT_FILE, ADMIN_TLS_KEY_FILE);
+    PROTOCOL_TLS_REQUIRED, ADMIN_TLS_CERT_FILE, ADMIN_TLS_KEY_FILE,
+    OBSERVABILITY_SLOW_REQUEST_MS, OBSERVABILITY_LOG_PARAMS);
 
   private Keys() {
   }

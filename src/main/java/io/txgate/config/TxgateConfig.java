@@ -12,7 +12,7 @@ import io.vertx.core.json.JsonObject;
  * named {@code TXGATE_*}, then {@code -DTXGATE_*} system properties (see {@link ConfigLoader}).
  */
 public record TxgateConfig(Db db, Protocol protocol, Tx tx, Admin admin, Embedded embedded, Access access,
-                           Cluster cluster) {
+                           Cluster cluster, Observability observability) {
 
   /**
    * The database and its pool. {@code url} may hold a password: {@link #toString} hides it.
@@ -200,6 +200,16 @@ public record TxgateConfig(Db db, Protocol protocol, Tx tx, Admin admin, Embedde
     }
   }
 
+  /**
+   * What txgate tells about its requests beyond the metrics.
+   *
+   * @param slowRequestMs requests that take at least this long are written to the slow log, one JSON
+   *     line each (0: none)
+   * @param logParams whether those lines carry the statements' parameter values, which may hold secrets
+   */
+  public record Observability(int slowRequestMs, boolean logParams) {
+  }
+
   /** The embedded MariaDB that runs when no database is configured. */
   public record Embedded(String dataDir, int port, String schema) {
   }
@@ -320,7 +330,10 @@ public record TxgateConfig(Db db, Protocol protocol, Tx tx, Admin admin, Embedde
       throw new ConfigException(Keys.PROTOCOL_JWT_ALGORITHM, "'" + access.jwtAlgorithm()
         + "' is not one of HS256, HS384, HS512, RS256, RS384, RS512, ES256, ES384, ES512, PS256, PS384, PS512");
     }
-    return new TxgateConfig(db, protocol, tx, admin, embedded, access, cluster(m));
+    Observability observability = new Observability(
+      Keys.OBSERVABILITY_SLOW_REQUEST_MS.integer(m, 0, 86_400_000),
+      Keys.OBSERVABILITY_LOG_PARAMS.bool(m));
+    return new TxgateConfig(db, protocol, tx, admin, embedded, access, cluster(m), observability);
   }
 
   private static Cluster cluster(JsonObject m) {

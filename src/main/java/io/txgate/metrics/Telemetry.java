@@ -35,6 +35,7 @@ public final class Telemetry {
   private final Map<String, Counter> requestCounters = new ConcurrentHashMap<>();
   private final Map<String, Counter> errorCounters = new ConcurrentHashMap<>();
   private final Timer latency;
+  private final io.txgate.timing.TimingMetrics timing = new io.txgate.timing.TimingMetrics(registry);
   private final Map<String, Counter> authFailures = new ConcurrentHashMap<>();
   /** Per authenticated client: requests, then errors. */
   private final Map<String, Counter[]> clientCounters = new ConcurrentHashMap<>();
@@ -77,6 +78,11 @@ public final class Telemetry {
   /** Lands Vert.x's metrics in this registry. */
   public MicrometerMetricsFactory metricsFactory() {
     return new MicrometerMetricsFactory(registry);
+  }
+
+  /** Where requests' time goes: connection wait, database, backoff, queueing. */
+  public io.txgate.timing.TimingMetrics timing() {
+    return timing;
   }
 
   public PrometheusMeterRegistry registry() {

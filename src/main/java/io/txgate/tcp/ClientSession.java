@@ -81,6 +81,8 @@ public final class ClientSession {
   private volatile long bytesOut;
   private volatile long lastActivity = connectedAt;
 
+  /** When the lines still buffered were complete: the start of their queueing. */
+  private final FrameArrivals arrivals = new FrameArrivals();
   private boolean busy;
   private boolean readPaused;
   /** Reading is paused until the client reads its answers (the write queue is full). */
@@ -177,6 +179,7 @@ public final class ClientSession {
     bytesIn += data.length();
     lastActivity = System.currentTimeMillis();
     decoder.feed(data);
+    arrivals.arrived(bytesIn, System.nanoTime());
     if (decoder.buffered() > peakUnread) {
       peakUnread = decoder.buffered();
     }
@@ -224,6 +227,8 @@ public final class ClientSession {
   private Future<Response> dispatch(Buffer frame) {
     requests++;
     long started = System.nanoTime();
+    // Time behind earlier requests on this connection: from the read that completed the line.
+    long queued = started - arrivals.completeAt(bytesIn - decoder.buffered(), started);
     Request request;
     try {
       request = requestDecoder.decode(frame);
@@ -239,7 +244,7 @@ public final class ClientSession {
     }
     inFlight = new InFlight(request, System.currentTimeMillis());
     stop = new StopSignal();
-    return handler.handle(request, this, started);
+    return handler.handle(request, this, started, queued);
   }
 
   private void reply(Response response) {

@@ -21,6 +21,9 @@ import io.txgate.protocol.Step;
 import io.txgate.protocol.TxOptions;
 import io.txgate.tx.Errors;
 import io.txgate.replica.ReadRouter;
+import io.txgate.timing.RequestTiming;
+import io.txgate.timing.SlowLog;
+import io.txgate.timing.TimingMetrics;
 import io.txgate.tx.TxRequest;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -43,12 +46,16 @@ public final class RequestHandler {
   private final Telemetry telemetry;
   private final Authenticator authenticator;
   private final RateLimiter rates = new RateLimiter();
+  private final TimingMetrics timing;
+  private final SlowLog slowLog;
 
   /**
    * @param operations read once per request: a reload replaces them for the next request
    */
   public RequestHandler(ReadRouter runner, Supplier<Operations> operations, RequestDecoder decoder, TxgateConfig.Tx tx,
-                        Telemetry telemetry, Authenticator authenticator) {
+                        Telemetry telemetry, Authenticator authenticator, SlowLog slowLog) {
+    this.timing = telemetry.timing();
+    this.slowLog = slowLog;
     this.runner = runner;
     this.operations = operations;
     this.decoder = decoder;
@@ -76,10 +83,16 @@ public final class RequestHandler {
     return decoder;
   }
 
-  Future<Response> handle(Request request, ClientSession session, long startedNanos) {
+  /**
+   * @param queuedNanos how long the request waited behind earlier ones on its connection
+   */
+  Future<Response> handle(Request request, ClientSession session, long startedNanos, long queuedNanos) {
     Future<JsonObject> result;
+    // Only requests that may reach the database have a time split; a ping has nothing to split.
+    RequestTiming t = request instanceof Request.Execute || request instanceof Request.Batch
+      || request instanceof Request.Call ? new RequestTiming(queuedNanos) : null;
     try {
-      result = mustAuthenticate(session) ? authenticate(request, session) : dispatch(request, session);
+      result = mustAuthenticate(session) ? authenticate(request, session) : dispatch(request, session, t);
     } catch (RuntimeException e) {
       // A client's mistake (ProtocolException) or a bug: either way the frame gets its answer
       // (Errors.translate turns a bug into INTERNAL with a reference that is logged once).
@@ -98,8 +111,26 @@ public final class RequestHandler {
         telemetry.operation(c.name(), System.nanoTime() - startedNanos, code != null,
           response.ok() ? response.result().getInteger("attempts", 1) : 1);
       }
+      if (t != null && t.steps() != null) {
+        timed(request, session, t, System.nanoTime() - startedNanos + queuedNanos, code);
+      }
       return Future.succeededFuture(response);
     });
+  }
+
+  /** Records the time split of a request that reached the runner, and logs it if it was slow. */
+  private void timed(Request request, ClientSession session, RequestTiming t, long totalNanos, String code) {
+    timing.record(t);
+    if (slowLog.slow(totalNanos)) {
+      try {
+        io.txgate.access.Client c = session.client();
+        slowLog.log(session.id(), c != null ? c.name() : session.clientName(), request.op(),
+          request instanceof Request.Call call ? call.name() : null, t, totalNanos, code == null ? "ok" : code);
+      } catch (RuntimeException e) {
+        // The answer goes out whatever happens to its log line.
+        org.slf4j.LoggerFactory.getLogger(RequestHandler.class).warn("slow log: {}", e.toString());
+      }
+    }
   }
 
   private static boolean code(String actual, String expected) {
@@ -169,7 +200,7 @@ public final class RequestHandler {
     return result;
   }
 
-  private Future<JsonObject> dispatch(Request request, ClientSession session) {
+  private Future<JsonObject> dispatch(Request request, ClientSession session, RequestTiming t) {
     Client client = currentClient(session);
     if (client != null && !rates.tryAcquire(client)) {
       throw Permits.rateExceeded(client);
@@ -189,11 +220,11 @@ public final class RequestHandler {
     }
     if (request instanceof Request.Execute e) {
       rawSqlAllowed(client, List.of(e.step()));
-      return run(List.of(e.step()), e.options(), null, null, false, TxRequest::single, session, client);
+      return run(List.of(e.step()), e.options(), null, null, false, TxRequest::single, session, client, t);
     }
     if (request instanceof Request.Batch b) {
       rawSqlAllowed(client, b.steps());
-      return run(b.steps(), b.options(), null, null, false, TxRequest::many, session, client);
+      return run(b.steps(), b.options(), null, null, false, TxRequest::many, session, client, t);
     }
     if (request instanceof Request.Call c) {
       if (client != null) {
@@ -210,14 +241,14 @@ public final class RequestHandler {
       }
       List<Step> steps = Operations.bind(op, c.args());
       return run(steps, c.options(), op.isolation(), op.maxAttempts(), op.readOnly(), TxRequest::many, session,
-        client);
+        client, t);
     }
     throw new IllegalStateException("unhandled request type " + request.getClass());
   }
 
   private Future<JsonObject> run(List<Step> steps, TxOptions o, Isolation opIsolation, Integer opMaxAttempts,
                                  boolean opReadOnly, Function<List<JsonObject>, JsonObject> shape,
-                                 ClientSession session, Client client) {
+                                 ClientSession session, Client client, RequestTiming t) {
     // A request may lower the attempt limit, never raise it above the operation's or the server's.
     int attempts = Math.min(tx.maxAttempts(), opMaxAttempts == null ? tx.maxAttempts() : opMaxAttempts);
     if (o.maxAttempts() != null) {
@@ -235,8 +266,9 @@ public final class RequestHandler {
         + " is read-only (" + (opReadOnly ? "the operation says so" : "the client's permissions say so")
         + ") and changes nothing, so it needs none");
     }
+    t.steps(steps);
     return runner.run(new TxRequest(steps, isolation, readOnly, o.requestKey(),
-      o.requestHash(), attempts, shape, timeoutMs, session.stopSignal()), o.primaryOnly(), session.writes());
+      o.requestHash(), attempts, shape, timeoutMs, session.stopSignal(), t), o.primaryOnly(), session.writes());
   }
 
   /**

@@ -70,6 +70,13 @@ final class Execution {
    */
   private ConnectionGate.Permit permit;
   private long graceTimer = -1;
+  /** System.nanoTime at the start, and when the connection came: the boundaries of the time split. */
+  private long startedAt;
+  private long acquiredAt;
+  /** Backoff slept while holding the connection: not database time. */
+  private long backoffNanos;
+  /** The request's time split has been written: nothing is added after its answer. */
+  private boolean settled;
 
   Execution(Vertx vertx, DbSessions sessions, TxStats stats, TxRequest request, int graceMs, boolean resetAfter) {
     this.vertx = vertx;
@@ -86,6 +93,7 @@ final class Execution {
    */
   Future<JsonObject> run(Function<Promise<SqlConnection>, Future<SqlConnection>> acquire,
                          Function<SqlConnection, Future<JsonObject>> work) {
+    startedAt = System.nanoTime();
     deadlineTimer = vertx.setTimer(request.timeoutMs(), id -> stop(StopSignal.Reason.DEADLINE));
     Promise<SqlConnection> waiting = Promise.promise();
     acquiring = waiting;
@@ -93,6 +101,9 @@ final class Execution {
     request.stop().onStop(reason -> loop.runOnContext(x -> stop(reason)));
     acquire.apply(waiting).onComplete(ar -> {
       acquiring = null;
+      long now = System.nanoTime();
+      request.timing().waitNanos += now - startedAt;
+      acquiredAt = now;
       if (ar.failed()) {
         finish(Future.failedFuture(ar.cause()));
         return;
@@ -151,6 +162,36 @@ final class Execution {
     permit = null;
     if (p != null) {
       p.release();
+    }
+  }
+
+  /** The runner slept this long before its next attempt. */
+  void backedOff(long nanos) {
+    // A stop may have answered during the sleep: the split it was answered with stays as it was.
+    if (!settled) {
+      backoffNanos += nanos;
+      request.timing().backoffNanos += nanos;
+    }
+  }
+
+  /** Attempt {@code n} starts. */
+  void attempt(int n) {
+    if (!settled) {
+      request.timing().attempts = n;
+    }
+  }
+
+  /**
+   * The answer is about to go out: the database part of the time split is what the connection was
+   * held, less backoff. Written once: a connection still cleaning up after a stop adds nothing.
+   */
+  private void settle() {
+    if (settled) {
+      return;
+    }
+    settled = true;
+    if (conn != null) {
+      request.timing().dbNanos += System.nanoTime() - acquiredAt - backoffNanos;
     }
   }
 
@@ -244,6 +285,7 @@ final class Execution {
     // Released before the answer goes out, so that a client that has its answer never finds the
     // connection still counted as borrowed for it.
     release(true);
+    settle();
     answer.tryFail(phase == Phase.COMMITTING || writeInFlight ? commitUnknown() : stopError());
   }
 
@@ -255,6 +297,7 @@ final class Execution {
     stats.inUse.decrementAndGet();
     conn.closeHandler(null);
     discardClosed(conn);
+    settle();
     answer.tryFail(phase == Phase.COMMITTING || writeInFlight ? commitUnknown()
       : stopped != null ? stopError()
       : new ProtocolException(ErrorCode.UNAVAILABLE, "database unavailable: the connection to the database"
@@ -263,6 +306,7 @@ final class Execution {
 
   private void finish(AsyncResult<JsonObject> ar) {
     workDone = true;
+    settle();
     vertx.cancelTimer(deadlineTimer);
     if (graceTimer >= 0) {
       vertx.cancelTimer(graceTimer);

@@ -194,6 +194,7 @@ public final class TransactionRunner {
    */
   private Future<JsonObject> attempt(SqlConnection conn, Job job, int n) {
     stats.attempts.increment();
+    job.exec().attempt(n);
     return once(conn, job, n)
       .onSuccess(x -> admission.success(job::kind))
       .recover(t -> {
@@ -204,8 +205,12 @@ public final class TransactionRunner {
             stats.retried(conflictName(cause));
             // A request that may have left session state behind gets a reset connection back
             // first: the retry must start from the same clean session as the first attempt.
+            long slept = System.nanoTime();
             return vertx.timer(backoffMillis(n))
-              .compose(v -> job.plan().reset() ? reset(conn) : Future.succeededFuture())
+              .compose(v -> {
+                job.exec().backedOff(System.nanoTime() - slept);
+                return job.plan().reset() ? reset(conn) : Future.succeededFuture();
+              })
               .compose(v -> {
                 ProtocolException stop = job.exec().checkpoint();
                 return stop != null ? Future.failedFuture(stop) : attempt(conn, job, n + 1);

@@ -2,6 +2,7 @@ package io.txgate.tx;
 
 import io.txgate.protocol.Isolation;
 import io.txgate.protocol.Step;
+import io.txgate.timing.RequestTiming;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.function.Function;
@@ -17,16 +18,19 @@ import java.util.function.Function;
  * @param timeoutMs the request's deadline, counted from when it starts to run: the wait for a connection, every
  *     statement, the retries and COMMIT
  * @param stop raised when the request must stop early (kill, client gone, shutdown)
+ * @param timing where the request's time goes: the runner adds its connection wait, database time,
+ *     backoff and attempts to it
  */
 public record TxRequest(List<Step> steps, Isolation isolation, boolean readOnly, String requestKey,
                         String requestHash, int maxAttempts, Function<List<JsonObject>, JsonObject> shape,
-                        int timeoutMs, StopSignal stop) {
+                        int timeoutMs, StopSignal stop, RequestTiming timing) {
 
   public TxRequest {
     steps = List.copyOf(steps);
     if (maxAttempts < 1) {
       throw new IllegalArgumentException("maxAttempts must be positive");
     }
+    java.util.Objects.requireNonNull(timing, "timing");
     if (timeoutMs < 1) {
       throw new IllegalArgumentException("timeoutMs must be positive");
     }
@@ -34,7 +38,7 @@ public record TxRequest(List<Step> steps, Isolation isolation, boolean readOnly,
 
   /** The same request with another deadline: what is left of it, for a second try elsewhere. */
   public TxRequest withTimeout(int ms) {
-    return new TxRequest(steps, isolation, readOnly, requestKey, requestHash, maxAttempts, shape, ms, stop);
+    return new TxRequest(steps, isolation, readOnly, requestKey, requestHash, maxAttempts, shape, ms, stop, timing);
   }
 
   /** The result shape of {@code execute}: the one statement's result. */

@@ -92,6 +92,10 @@ class BrowserConsoleTest {
       wait.until(d -> !d.findElement(By.id("requests")).getText().equals(requests));
       wait.until(d -> !poolValue(d, "acquisitions").equals(acquisitions));
       wait.until(d -> !d.findElement(By.id("rps")).getText().startsWith("0 "));
+      // Where time goes: the last minute in four parts, the database's share known once requests ran.
+      wait.until(d -> d.findElements(By.cssSelector("#timing tbody tr")).size() == 4);
+      wait.until(d -> d.findElement(By.cssSelector("#timing tr[data-part='db'] td:nth-child(3)")).getText()
+        .endsWith(" %"));
 
       // Filter, then kill the first session of ours.
       driver.findElement(By.id("filter")).sendKeys("browser-test");
