@@ -13,6 +13,7 @@ import io.txgate.db.DatabaseHealth;
 import io.txgate.db.DbLoop;
 import io.txgate.db.DbSessions;
 import io.txgate.db.Pools;
+import io.txgate.digest.Digests;
 import io.txgate.metrics.Telemetry;
 import io.txgate.protocol.RequestDecoder;
 import io.txgate.reload.Catalog;
@@ -135,7 +136,10 @@ public final class Txgate {
       : List.of(new CatalogPart(vertx, catalog));
     Reloader reloader = new Reloader(vertx, source, merged, parts, audit::record);
     Sessions sessions = new Sessions();
-    TxStats stats = new TxStats(telemetry.registry());
+    // Off: no table at all, and the runner skips the digests with one null check per attempt.
+    TxgateConfig.Observability o = config.observability();
+    TxStats stats = new TxStats(telemetry.registry(),
+      o.digests() ? new Digests(o.digestCap(), o.digestMetricsTop(), telemetry.registry()) : null);
     // The database's own limit on one statement backs up the request deadline: a statement that
     // outlives its request's KILL QUERY and grace period is stopped by the server itself.
     DbSessions dbSessions = new DbSessions(vertx, Pools.connectOptions(config.db()),

@@ -12,7 +12,7 @@ import io.vertx.core.json.JsonObject;
  * named {@code TXGATE_*}, then {@code -DTXGATE_*} system properties (see {@link ConfigLoader}).
  */
 public record TxgateConfig(Db db, Protocol protocol, Tx tx, Admin admin, Embedded embedded, Access access,
-                           Cluster cluster) {
+                           Cluster cluster, Observability observability) {
 
   /**
    * The database and its pool. {@code url} may hold a password: {@link #toString} hides it.
@@ -190,6 +190,16 @@ public record TxgateConfig(Db db, Protocol protocol, Tx tx, Admin admin, Embedde
     }
   }
 
+  /**
+   * What txgate records about the statements it runs.
+   *
+   * @param digests whether statements are counted per fingerprint (the statement digests)
+   * @param digestCap the most fingerprints held; past it the least recently used is evicted
+   * @param digestMetricsTop how many digests, the top ones by total time, {@code /metrics} exposes
+   */
+  public record Observability(boolean digests, int digestCap, int digestMetricsTop) {
+  }
+
   /** The embedded MariaDB that runs when no database is configured. */
   public record Embedded(String dataDir, int port, String schema) {
   }
@@ -308,7 +318,10 @@ public record TxgateConfig(Db db, Protocol protocol, Tx tx, Admin admin, Embedde
       throw new ConfigException(Keys.PROTOCOL_JWT_ALGORITHM, "'" + access.jwtAlgorithm()
         + "' is not one of HS256, HS384, HS512, RS256, RS384, RS512, ES256, ES384, ES512, PS256, PS384, PS512");
     }
-    return new TxgateConfig(db, protocol, tx, admin, embedded, access, cluster(m));
+    Observability observability = new Observability(Keys.OBSERVABILITY_DIGESTS.bool(m),
+      Keys.OBSERVABILITY_DIGEST_CAP.integer(m, 10, 1_000_000),
+      Keys.OBSERVABILITY_DIGEST_METRICS_TOP.integer(m, 0, 1000));
+    return new TxgateConfig(db, protocol, tx, admin, embedded, access, cluster(m), observability);
   }
 
   private static Cluster cluster(JsonObject m) {

@@ -17,10 +17,18 @@ import java.util.function.Function;
  * @param timeoutMs the request's deadline, counted from when it starts to run: the wait for a connection, every
  *     statement, the retries and COMMIT
  * @param stop raised when the request must stop early (kill, client gone, shutdown)
+ * @param operation the named operation's name, or null for ad-hoc SQL: what its statements are counted
+ *     under in the statement digests
  */
 public record TxRequest(List<Step> steps, Isolation isolation, boolean readOnly, String requestKey,
                         String requestHash, int maxAttempts, Function<List<JsonObject>, JsonObject> shape,
-                        int timeoutMs, StopSignal stop) {
+                        int timeoutMs, StopSignal stop, String operation) {
+
+  /** An ad-hoc request (no named operation). */
+  public TxRequest(List<Step> steps, Isolation isolation, boolean readOnly, String requestKey, String requestHash,
+                   int maxAttempts, Function<List<JsonObject>, JsonObject> shape, int timeoutMs, StopSignal stop) {
+    this(steps, isolation, readOnly, requestKey, requestHash, maxAttempts, shape, timeoutMs, stop, null);
+  }
 
   public TxRequest {
     steps = List.copyOf(steps);
@@ -34,7 +42,7 @@ public record TxRequest(List<Step> steps, Isolation isolation, boolean readOnly,
 
   /** The same request with another deadline: what is left of it, for a second try elsewhere. */
   public TxRequest withTimeout(int ms) {
-    return new TxRequest(steps, isolation, readOnly, requestKey, requestHash, maxAttempts, shape, ms, stop);
+    return new TxRequest(steps, isolation, readOnly, requestKey, requestHash, maxAttempts, shape, ms, stop, operation);
   }
 
   /** The result shape of {@code execute}: the one statement's result. */
