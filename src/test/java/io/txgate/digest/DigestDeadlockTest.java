@@ -4,6 +4,7 @@ import static io.txgate.testsupport.WireClient.batch;
 import static io.txgate.testsupport.WireClient.step;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.txgate.config.Keys;
 import io.txgate.testsupport.HeldConnection;
 import io.txgate.testsupport.Http;
 import io.txgate.testsupport.SharedServer;
@@ -22,8 +23,13 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class DigestDeadlockTest {
 
+  /** The statements of a transaction sent all at once (tx.pipeline, the default). */
   @RegisterExtension
-  static final SharedServer server = new SharedServer();
+  static final SharedServer pipelined = new SharedServer();
+
+  /** One statement at a time: the second is sent only once the first has succeeded. */
+  @RegisterExtension
+  static final SharedServer oneByOne = new SharedServer(new JsonObject().put(Keys.TX_PIPELINE.env(), false));
 
   private static final String DEBIT = "UPDATE t_accounts_digests SET balance = balance - 5 WHERE id = 1";
   private static final String CREDIT = "UPDATE t_accounts_digests SET balance = balance + 5 WHERE id = 2";
@@ -35,7 +41,16 @@ class DigestDeadlockTest {
   }
 
   @Test
-  void theRetryIsCountedUnderTheStatementThatHitTheDeadlock() throws Exception {
+  void pipelinedTheRetryIsCountedUnderTheStatementThatHitTheDeadlock() throws Exception {
+    deadlockOnceAndCheckTheDigests(pipelined);
+  }
+
+  @Test
+  void oneByOneTheRetryIsCountedUnderTheStatementThatHitTheDeadlock() throws Exception {
+    deadlockOnceAndCheckTheDigests(oneByOne);
+  }
+
+  private static void deadlockOnceAndCheckTheDigests(SharedServer server) throws Exception {
     JsonObject r;
     try (HeldConnection other = new HeldConnection(); WireClient c = server.connect()) {
       // The other transaction is made heavier (more rows changed), so that InnoDB picks txgate's
@@ -57,8 +72,8 @@ class DigestDeadlockTest {
     assertThat(r.getBoolean("ok")).as(r.encode()).isTrue();
     assertThat(r.getJsonObject("result").getInteger("attempts")).isEqualTo(2);
 
-    JsonObject credit = row("UPDATE t_accounts_digests SET balance = balance + ? WHERE id = ?");
-    JsonObject debit = row("UPDATE t_accounts_digests SET balance = balance - ? WHERE id = ?");
+    JsonObject credit = row(server, "UPDATE t_accounts_digests SET balance = balance + ? WHERE id = ?");
+    JsonObject debit = row(server, "UPDATE t_accounts_digests SET balance = balance - ? WHERE id = ?");
     assertThat(credit.getJsonObject("retries").encode()).as(credit.encode()).isEqualTo("{\"deadlock\":1}");
     assertThat(credit.getJsonObject("errors").getMap()).as("a retried deadlock is not an error").isEmpty();
     // Twice each: the victim attempt and the retry. Only the credit's first run failed.
@@ -70,7 +85,7 @@ class DigestDeadlockTest {
   }
 
   /** The row of {@code fingerprint} run as ad-hoc SQL, from GET /api/statements. */
-  private static JsonObject row(String fingerprint) throws Exception {
+  private static JsonObject row(SharedServer server, String fingerprint) throws Exception {
     JsonObject body = new JsonObject(Http.get(server.adminUrl() + "/api/statements?sort=retries").body());
     return body.getJsonArray("statements").stream().map(JsonObject.class::cast)
       .filter(s -> s.getString("fingerprint").equals(fingerprint) && s.getString("op").isEmpty())

@@ -113,7 +113,9 @@ class StatementsApiTest {
       assertThat(digests).hasSize(expected.size());
       assertThat(scrape).doesNotContain("t_accounts_digests").doesNotContain("SELECT");
       assertThat(scrape).contains("# HELP txgate_statement_calls_total ", "# HELP txgate_digests_size ",
-        "# HELP txgate_digests_evictions_total ", "txgate_digests_size 10.0", "txgate_digests_cap 2000.0");
+        "# HELP txgate_digests_evictions_total ", "txgate_digests_size 10.0", "txgate_digests_cap 2000.0",
+        "txgate_statement_time_seconds_total{", "txgate_statement_p99_seconds{", "txgate_statement_rows_total{",
+        "txgate_statement_errors_total{", "txgate_statement_retries_total{", "op=\"\"");
     }
   }
 
