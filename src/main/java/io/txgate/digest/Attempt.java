@@ -18,6 +18,8 @@ import io.vertx.mysqlclient.MySQLException;
  */
 public final class Attempt {
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Attempt.class);
+
   private final DigestTable table;
   private final String op;
   private final boolean retryFollows;
@@ -38,7 +40,15 @@ public final class Attempt {
    */
   public Future<JsonObject> statement(String sql, Future<JsonObject> answer) {
     long sent = System.nanoTime();
-    Digest d = table.digest(sql, op);
+    Digest d;
+    try {
+      d = table.digest(sql, op);
+    } catch (RuntimeException e) {
+      // Counting must never cost a request its answer: a statement the fingerprint cannot read
+      // runs uncounted.
+      LOG.debug("statement not counted in the digests: {}", e.toString());
+      return answer;
+    }
     answer.onComplete(ar -> {
       long now = System.nanoTime();
       long nanos = now - Math.max(sent, lastAnswer);

@@ -29,8 +29,8 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class DigestTable {
 
-  static final int FINGERPRINT_CACHE = 4096;
-  static final int MAX_CACHED_SQL = 4096;
+  static final int FINGERPRINT_CACHE = 1024;
+  static final int MAX_CACHED_SQL = 1024;
 
   private record Key(String fingerprint, String op) {
   }
@@ -121,6 +121,11 @@ public final class DigestTable {
     all.sort(Comparator.comparingLong(Candidate::seen));
     int n = Math.max(1, Math.min(all.size(), cap / 8));
     candidates.addAll(all.subList(0, n));
+  }
+
+  /** Statement texts whose fingerprint is remembered now; never above {@link #FINGERPRINT_CACHE}. */
+  int cachedFingerprints() {
+    return fingerprints.size();
   }
 
   /** Entries now; never above {@link #cap()}. */

@@ -26,11 +26,14 @@ class DigestCapTest {
   void aHundredThousandDistinctStatementsNeverExceedTheCap() {
     DigestTable table = new DigestTable(CAP);
     int maxSize = 0;
+    int maxCached = 0;
     for (int i = 0; i < DISTINCT; i++) {
       // A distinct column name makes a distinct fingerprint; a distinct number would not.
       table.digest("SELECT c" + i + " FROM t WHERE id = " + i, "");
       maxSize = Math.max(maxSize, table.size());
+      maxCached = Math.max(maxCached, table.cachedFingerprints());
     }
+    assertThat(maxCached).as("texts whose fingerprint is remembered").isLessThanOrEqualTo(DigestTable.FINGERPRINT_CACHE);
     assertThat(maxSize).isEqualTo(CAP);
     assertThat(table.size()).isEqualTo(CAP);
     assertThat(table.evictions()).isEqualTo(DISTINCT - CAP);
