@@ -55,3 +55,10 @@ CREATE TABLE t_types (
   c_json      JSON,
   c_geometry  GEOMETRY
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
+
+-- Statement digests (DigestDeadlockTest, StatementsApiTest): accounts of their own.
+DROP TABLE IF EXISTS t_accounts_digests;
+CREATE TABLE t_accounts_digests (
+  id      INT PRIMARY KEY,
+  balance DECIMAL(15,2) NOT NULL DEFAULT 0
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;

@@ -14,6 +14,7 @@ import io.txgate.db.DatabaseHealth;
 import io.txgate.db.DbLoop;
 import io.txgate.db.DbSessions;
 import io.txgate.db.Pools;
+import io.txgate.digest.Digests;
 import io.txgate.metrics.Telemetry;
 import io.txgate.protocol.RequestDecoder;
 import io.txgate.reload.Catalog;
@@ -138,7 +139,10 @@ public final class Txgate {
       : List.of(new CatalogPart(vertx, catalog));
     Reloader reloader = new Reloader(vertx, source, merged, parts, audit::record);
     Sessions sessions = new Sessions();
-    TxStats stats = new TxStats(telemetry.registry());
+    // Off: no table at all, and the runner skips the digests with one null check per attempt.
+    TxgateConfig.Observability o = config.observability();
+    TxStats stats = new TxStats(telemetry.registry(),
+      o.digests() ? new Digests(o.digestCap(), o.digestMetricsTop(), telemetry.registry()) : null);
     TxgateConfig.Admission a = config.tx().admission();
     // The most a kind may run at once is what the pool can run at once: above it, a limit means nothing.
     Admission admission = new Admission(new Admission.Settings(a.enabled(), Math.min(a.minLimit(),

@@ -108,6 +108,14 @@ public final class AdminVerticle extends VerticleBase {
     if (config.hasCredentials()) {
       router.route().handler(new AdminAuth(config));
     }
+    io.txgate.digest.Digests digests = monitor.digests();
+    if (digests != null) {
+      // The top digests' series are brought up to date just before each scrape (see DigestMetrics).
+      router.get("/metrics").handler(ctx -> {
+        digests.metrics().refresh();
+        ctx.next();
+      });
+    }
     router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
     RemoteNodes remote = new RemoteNodes(vertx, membership);
     // A little under a tick: the stream's tick always gathers afresh, API calls in between share it.
@@ -127,6 +135,8 @@ public final class AdminVerticle extends VerticleBase {
       router.get("/api/pool").handler(ctx -> json(ctx, monitor.pool()));
       router.get("/api/operations").handler(ctx -> json(ctx, monitor.operations()));
     }
+    // This node's statements only, in a cluster too: see StatementsApi.
+    router.get("/api/statements").handler(new StatementsApi(digests));
     // This node's replicas: each node has its own view of them.
     router.get("/api/replicas").handler(ctx -> json(ctx, replicas.get()));
     // Where this node's requests spent the last minute.

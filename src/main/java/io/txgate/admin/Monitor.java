@@ -65,6 +65,11 @@ public final class Monitor {
     this.operations = operations;
   }
 
+  /** The statement digests; null when observability.digests is off. */
+  io.txgate.digest.Digests digests() {
+    return stats.digests();
+  }
+
   /** Takes the once-a-second sample the charts and the requests-per-second figure come from. */
   void tick() {
     long now = System.nanoTime();

@@ -146,6 +146,13 @@ public final class Keys {
   /** Whether slow log lines carry parameter values (they may hold secrets). */
   public static final Key OBSERVABILITY_LOG_PARAMS =
     new Key("observability.logParams", "TXGATE_OBSERVABILITY_LOG_PARAMS", false);
+  /** Statement digests: counted per statement fingerprint; off, the runner pays nothing for them. */
+  public static final Key OBSERVABILITY_DIGESTS =
+    new Key("observability.digests", "TXGATE_OBSERVABILITY_DIGESTS", true);
+  public static final Key OBSERVABILITY_DIGEST_CAP =
+    new Key("observability.digestCap", "TXGATE_OBSERVABILITY_DIGEST_CAP", 2000);
+  public static final Key OBSERVABILITY_DIGEST_METRICS_TOP =
+    new Key("observability.digestMetricsTop", "TXGATE_OBSERVABILITY_DIGEST_METRICS_TOP", 20);
 
   public static final List<Key> ALL = List.of(
     DB_URL, DB_POOL_SIZE, DB_MAX_WAIT_QUEUE, DB_ACQUIRE_TIMEOUT_MS, DB_CONNECT_TIMEOUT_MS,
@@ -166,7 +173,8 @@ public final class Keys {
     PROTOCOL_AUTH_FAILURE_LIMIT, PROTOCOL_AUTH_FAILURE_WINDOW_SECONDS, PROTOCOL_AUTH_TIMEOUT_SECONDS,
     PROTOCOL_TLS_CERT_FILE, PROTOCOL_TLS_KEY_FILE, PROTOCOL_TLS_CA_FILE, PROTOCOL_TLS_CLIENT_AUTH,
     PROTOCOL_TLS_REQUIRED, ADMIN_TLS_CERT_FILE, ADMIN_TLS_KEY_FILE,
-    OBSERVABILITY_SLOW_REQUEST_MS, OBSERVABILITY_LOG_PARAMS);
+    OBSERVABILITY_SLOW_REQUEST_MS, OBSERVABILITY_LOG_PARAMS, OBSERVABILITY_DIGESTS, OBSERVABILITY_DIGEST_CAP,
+    OBSERVABILITY_DIGEST_METRICS_TOP);
 
   private Keys() {
   }

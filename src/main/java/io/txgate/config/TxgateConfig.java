@@ -201,13 +201,17 @@ public record TxgateConfig(Db db, Protocol protocol, Tx tx, Admin admin, Embedde
   }
 
   /**
-   * What txgate tells about its requests beyond the metrics.
+   * What txgate tells about its requests and statements beyond the basic metrics.
    *
    * @param slowRequestMs requests that take at least this long are written to the slow log, one JSON
    *     line each (0: none)
    * @param logParams whether those lines carry the statements' parameter values, which may hold secrets
+   * @param digests whether statements are counted per fingerprint (the statement digests)
+   * @param digestCap the most fingerprints held; past it the least recently used is evicted
+   * @param digestMetricsTop how many digests, the top ones by total time, {@code /metrics} exposes
    */
-  public record Observability(int slowRequestMs, boolean logParams) {
+  public record Observability(int slowRequestMs, boolean logParams, boolean digests, int digestCap,
+                              int digestMetricsTop) {
   }
 
   /** The embedded MariaDB that runs when no database is configured. */
@@ -332,7 +336,10 @@ public record TxgateConfig(Db db, Protocol protocol, Tx tx, Admin admin, Embedde
     }
     Observability observability = new Observability(
       Keys.OBSERVABILITY_SLOW_REQUEST_MS.integer(m, 0, 86_400_000),
-      Keys.OBSERVABILITY_LOG_PARAMS.bool(m));
+      Keys.OBSERVABILITY_LOG_PARAMS.bool(m),
+      Keys.OBSERVABILITY_DIGESTS.bool(m),
+      Keys.OBSERVABILITY_DIGEST_CAP.integer(m, 10, 1_000_000),
+      Keys.OBSERVABILITY_DIGEST_METRICS_TOP.integer(m, 0, 1000));
     return new TxgateConfig(db, protocol, tx, admin, embedded, access, cluster(m), observability);
   }
 

@@ -220,11 +220,11 @@ public final class RequestHandler {
     }
     if (request instanceof Request.Execute e) {
       rawSqlAllowed(client, List.of(e.step()));
-      return run(List.of(e.step()), e.options(), null, null, false, TxRequest::single, session, client, t);
+      return run(null, List.of(e.step()), e.options(), null, null, false, TxRequest::single, session, client, t);
     }
     if (request instanceof Request.Batch b) {
       rawSqlAllowed(client, b.steps());
-      return run(b.steps(), b.options(), null, null, false, TxRequest::many, session, client, t);
+      return run(null, b.steps(), b.options(), null, null, false, TxRequest::many, session, client, t);
     }
     if (request instanceof Request.Call c) {
       if (client != null) {
@@ -240,13 +240,14 @@ public final class RequestHandler {
           "isolation and readOnly are fixed by the operation's definition; call takes requestKey and maxAttempts");
       }
       List<Step> steps = Operations.bind(op, c.args());
-      return run(steps, c.options(), op.isolation(), op.maxAttempts(), op.readOnly(), TxRequest::many, session,
+      return run(c.name(), steps, c.options(), op.isolation(), op.maxAttempts(), op.readOnly(), TxRequest::many, session,
         client, t);
     }
     throw new IllegalStateException("unhandled request type " + request.getClass());
   }
 
-  private Future<JsonObject> run(List<Step> steps, TxOptions o, Isolation opIsolation, Integer opMaxAttempts,
+  /** @param opName the named operation called, or null for ad-hoc SQL */
+  private Future<JsonObject> run(String opName, List<Step> steps, TxOptions o, Isolation opIsolation, Integer opMaxAttempts,
                                  boolean opReadOnly, Function<List<JsonObject>, JsonObject> shape,
                                  ClientSession session, Client client, RequestTiming t) {
     // A request may lower the attempt limit, never raise it above the operation's or the server's.
@@ -268,7 +269,7 @@ public final class RequestHandler {
     }
     t.steps(steps);
     return runner.run(new TxRequest(steps, isolation, readOnly, o.requestKey(),
-      o.requestHash(), attempts, shape, timeoutMs, session.stopSignal(), t), o.primaryOnly(), session.writes());
+      o.requestHash(), attempts, shape, timeoutMs, session.stopSignal(), t, opName), o.primaryOnly(), session.writes());
   }
 
   /**

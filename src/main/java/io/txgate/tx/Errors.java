@@ -62,6 +62,41 @@ public final class Errors {
       && (CONFLICTS.contains(m.getErrorCode()) || "40001".equals(m.getSqlState()));
   }
 
+  /**
+   * The error code {@link #translate} would answer for a failure, without building the answer or
+   * logging anything: for counting failures by code (the statement digests).
+   */
+  public static ErrorCode codeOf(Throwable t) {
+    if (t instanceof ProtocolException p) {
+      return p.code();
+    }
+    if (t instanceof MySQLException m) {
+      return SERVER_GONE.contains(m.getErrorCode()) ? ErrorCode.UNAVAILABLE
+        : STATEMENT_TIME_LIMIT.contains(m.getErrorCode()) ? ErrorCode.TIMEOUT : ErrorCode.SQL_ERROR;
+    }
+    if (t instanceof ConnectionPoolTooBusyException || (t instanceof VertxException && "Timeout".equals(t.getMessage()))) {
+      return ErrorCode.BUSY;
+    }
+    if (t instanceof VertxException && t.getMessage() != null && PARAM_COUNT.matcher(t.getMessage()).matches()) {
+      return ErrorCode.BAD_REQUEST;
+    }
+    if (isConnectionLoss(t) || t instanceof io.netty.channel.ConnectTimeoutException) {
+      return ErrorCode.UNAVAILABLE;
+    }
+    return ErrorCode.INTERNAL;
+  }
+
+  /**
+   * The cause of a transient conflict ({@link #isConflict}), as counted in {@code retriesByCause}:
+   * {@code deadlock} (1213), {@code lockWaitTimeout} (1205), {@code snapshotConflict} (1020, MariaDB's
+   * snapshot isolation) or {@code serializationFailure} (any other SQLState 40001).
+   */
+  public static String conflictName(Throwable t) {
+    MySQLException m = (MySQLException) t;
+    return m.getErrorCode() == 1213 ? "deadlock" : m.getErrorCode() == 1205 ? "lockWaitTimeout"
+      : m.getErrorCode() == 1020 ? "snapshotConflict" : "serializationFailure";
+  }
+
   /** Whether the failure means the connection to the database is gone. */
   public static boolean isConnectionLoss(Throwable t) {
     if (t instanceof MySQLException m) {

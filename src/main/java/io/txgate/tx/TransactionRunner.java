@@ -5,6 +5,7 @@ import io.txgate.budget.ConnectionGate;
 import io.txgate.db.DatabaseHealth;
 import io.txgate.db.DbLoop;
 import io.txgate.db.DbSessions;
+import io.txgate.digest.Attempt;
 import io.txgate.digest.FingerprintCache;
 import io.txgate.protocol.ErrorCode;
 import io.txgate.protocol.Isolation;
@@ -202,7 +203,7 @@ public final class TransactionRunner {
         if (Errors.isConflict(cause)) {
           admission.conflict(job::kind);
           if (n < job.request().maxAttempts()) {
-            stats.retried(conflictName(cause));
+            stats.retried(Errors.conflictName(cause));
             // A request that may have left session state behind gets a reset connection back
             // first: the retry must start from the same clean session as the first attempt.
             long slept = System.nanoTime();
@@ -337,19 +338,15 @@ public final class TransactionRunner {
     return 1 + ThreadLocalRandom.current().nextLong(Math.max(1, ceiling));
   }
 
-  private static String conflictName(Throwable t) {
-    MySQLException m = (MySQLException) t;
-    return m.getErrorCode() == 1213 ? "deadlock" : m.getErrorCode() == 1205 ? "lockWaitTimeout"
-      : m.getErrorCode() == 1020 ? "snapshotConflict" : "serializationFailure";
-  }
-
   private Future<JsonObject> once(SqlConnection conn, Job job, int n) {
     TxRequest r = job.request();
+    // Null when the digests are off: then no statement pays anything for them.
+    Attempt d = stats.digests() == null ? null : stats.digests().attempt(r.operation(), n < r.maxAttempts());
     if (job.plan().autocommit()) {
       Statement s = r.steps().get(0).statement();
       boolean write = job.plan().writes();
       job.exec().writing(write);
-      return statement(conn, s)
+      return statement(conn, s, d)
         .map(result -> {
           job.exec().writing(false);
           stats.committed.increment();
@@ -361,7 +358,7 @@ public final class TransactionRunner {
         });
     }
     if (job.plan().pipelined()) {
-      return pipelined(conn, job, n);
+      return pipelined(conn, job, n, d);
     }
     // The transaction's opening commands and its first statement go out together, one round trip
     // instead of two: the connection answers in order, so the first statement's answer arrives
@@ -381,9 +378,9 @@ public final class TransactionRunner {
     // on its own.
     Future<Boolean> claim = r.requestKey() == null ? begin.map(true) : begin.compose(v -> RequestKeys.claim(conn, r.requestKey(), r.requestHash()));
     Future<List<JsonObject>> work = r.requestKey() == null
-      ? steps(conn, job, 0, new ArrayList<>(), begin)
+      ? steps(conn, job, 0, new ArrayList<>(), begin, d)
       : claim.compose(claimed -> claimed
-        ? steps(conn, job, 0, new ArrayList<>(), begin) : Future.succeededFuture(null));
+        ? steps(conn, job, 0, new ArrayList<>(), begin, d) : Future.succeededFuture(null));
     return Future.join(begin, claim, work).transform(ignored -> {
       if (begin.failed() || claim.failed()) {
         Throwable cause = begin.failed() ? begin.cause() : claim.cause();
@@ -424,7 +421,7 @@ public final class TransactionRunner {
    * <p>A stop's KILL QUERY is held until the server has answered {@code SET autocommit=0}, so that
    * it can never interrupt the switch and leave the statements behind it in autocommit.
    */
-  private Future<JsonObject> pipelined(SqlConnection conn, Job job, int n) {
+  private Future<JsonObject> pipelined(SqlConnection conn, Job job, int n, Attempt d) {
     TxRequest r = job.request();
     RequestPlan plan = job.plan();
     job.exec().holdKill();
@@ -442,7 +439,7 @@ public final class TransactionRunner {
     sent.add(claim);
     int opening = sent.size();
     for (Step step : r.steps()) {
-      sent.add(statement(conn, step.statement()));
+      sent.add(statement(conn, step.statement(), d));
     }
     // The connection answers in order: once every future is complete, nothing is in flight.
     return Future.join(sent).transform(ignored -> {
@@ -460,7 +457,7 @@ public final class TransactionRunner {
       for (int i = 0; i < r.steps().size(); i++) {
         Future<?> answer = sent.get(opening + i);
         Throwable failure = answer.failed() ? new StepFailed(i, answer.cause())
-          : missedExpectation(r.steps().get(i), (JsonObject) answer.result(), i);
+          : missedExpectation(r.steps().get(i), (JsonObject) answer.result(), i, d);
         if (failure != null) {
           return rollback(conn, job).compose(v -> Future.failedFuture(failure));
         }
@@ -471,12 +468,15 @@ public final class TransactionRunner {
   }
 
   /** The step's expectation failure as CONFLICT at its index, or null when it holds (or has none). */
-  private StepFailed missedExpectation(Step step, JsonObject result, int index) {
+  private StepFailed missedExpectation(Step step, JsonObject result, int index, Attempt d) {
     String missed = step.expect() == null ? null : step.expect().check(result);
     if (missed == null) {
       return null;
     }
     stats.expectationConflicts.increment();
+    if (d != null) {
+      d.conflict(step.statement().sql());
+    }
     return new StepFailed(index, new ProtocolException(ErrorCode.CONFLICT, "step " + index + ": " + missed));
   }
 
@@ -498,7 +498,7 @@ public final class TransactionRunner {
    * start, sent just ahead of the first step: no later step is sent unless it succeeded.
    */
   private Future<List<JsonObject>> steps(SqlConnection conn, Job job, int index, List<JsonObject> results,
-                                         Future<Void> begin) {
+                                         Future<Void> begin, Attempt d) {
     TxRequest r = job.request();
     if (index > 0 && begin.failed()) {
       return Future.failedFuture(begin.cause());
@@ -511,24 +511,26 @@ public final class TransactionRunner {
       return Future.failedFuture(stop);
     }
     Step step = r.steps().get(index);
-    return statement(conn, step.statement())
+    return statement(conn, step.statement(), d)
       .recover(t -> Future.failedFuture(new StepFailed(index, t)))
       .compose(result -> {
-        StepFailed missed = missedExpectation(step, result, index);
+        StepFailed missed = missedExpectation(step, result, index, d);
         if (missed != null) {
           return Future.failedFuture(missed);
         }
         results.add(result);
-        return steps(conn, job, index + 1, results, begin);
+        return steps(conn, job, index + 1, results, begin, d);
       });
   }
 
-  private Future<JsonObject> statement(SqlConnection conn, Statement s) {
+  /** Runs one statement; {@code d} counts it in the statement digests (null: they are off). */
+  private Future<JsonObject> statement(SqlConnection conn, Statement s, Attempt d) {
     int maxRows = settings.maxResultRows();
-    return conn.preparedQuery(s.sql())
+    Future<JsonObject> answer = conn.preparedQuery(s.sql())
       .collecting(ResultSets.collector(maxRows))
       .execute(Tuple.wrap(new ArrayList<>(s.params())))
       .map(result -> ResultSets.render(result, maxRows));
+    return d == null ? answer : d.statement(s.sql(), answer);
   }
 
   private Future<JsonObject> commit(SqlConnection conn, Job job, List<JsonObject> results, int n) {

@@ -20,10 +20,19 @@ import java.util.function.Function;
  * @param stop raised when the request must stop early (kill, client gone, shutdown)
  * @param timing where the request's time goes: the runner adds its connection wait, database time,
  *     backoff and attempts to it
+ * @param operation the named operation's name, or null for ad-hoc SQL: what its statements are counted
+ *     under in the statement digests
  */
 public record TxRequest(List<Step> steps, Isolation isolation, boolean readOnly, String requestKey,
                         String requestHash, int maxAttempts, Function<List<JsonObject>, JsonObject> shape,
-                        int timeoutMs, StopSignal stop, RequestTiming timing) {
+                        int timeoutMs, StopSignal stop, RequestTiming timing, String operation) {
+
+  /** An ad-hoc request (no named operation). */
+  public TxRequest(List<Step> steps, Isolation isolation, boolean readOnly, String requestKey, String requestHash,
+                   int maxAttempts, Function<List<JsonObject>, JsonObject> shape, int timeoutMs, StopSignal stop,
+                   RequestTiming timing) {
+    this(steps, isolation, readOnly, requestKey, requestHash, maxAttempts, shape, timeoutMs, stop, timing, null);
+  }
 
   public TxRequest {
     steps = List.copyOf(steps);
@@ -38,7 +47,7 @@ public record TxRequest(List<Step> steps, Isolation isolation, boolean readOnly,
 
   /** The same request with another deadline: what is left of it, for a second try elsewhere. */
   public TxRequest withTimeout(int ms) {
-    return new TxRequest(steps, isolation, readOnly, requestKey, requestHash, maxAttempts, shape, ms, stop, timing);
+    return new TxRequest(steps, isolation, readOnly, requestKey, requestHash, maxAttempts, shape, ms, stop, timing, operation);
   }
 
   /** The result shape of {@code execute}: the one statement's result. */

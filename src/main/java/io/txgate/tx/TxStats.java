@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.txgate.digest.Digests;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.Map;
@@ -44,8 +45,16 @@ public final class TxStats {
   /** Connections closed instead of returned: killed, unanswered, or not provably clean. */
   final LongAdder abandoned = new LongAdder();
   private final Map<String, LongAdder> retriesByCause = new ConcurrentHashMap<>();
+  /** Per statement fingerprint; null when observability.digests is off. */
+  private final Digests digests;
 
   public TxStats(MeterRegistry registry) {
+    this(registry, null);
+  }
+
+  /** @param digests where statements are counted by fingerprint, or null for nowhere */
+  public TxStats(MeterRegistry registry, Digests digests) {
+    this.digests = digests;
     poolWait = Timer.builder("txgate.pool.wait").description("Time a request waited for a database connection")
       .publishPercentiles(0.5, 0.99).distributionStatisticExpiry(Duration.ofMinutes(1)).register(registry);
     counter(registry, "txgate.tx.committed", committed, "Transactions (and autocommit statements) that committed");
@@ -87,6 +96,11 @@ public final class TxStats {
   void retried(String cause) {
     retries.increment();
     retriesByCause.computeIfAbsent(cause, k -> new LongAdder()).increment();
+  }
+
+  /** The statement digests; null when observability.digests is off. */
+  public Digests digests() {
+    return digests;
   }
 
   public long retries() {

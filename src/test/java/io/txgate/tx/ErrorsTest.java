@@ -26,6 +26,25 @@ class ErrorsTest {
     assertThat(Errors.isConflict(new IllegalStateException())).isFalse();
   }
 
+  /** The digests count failures by codeOf, clients get translate's code: the two always agree. */
+  @Test
+  void codeOfIsTheCodeTranslateAnswers() {
+    String paramCount = ErrorMessageFactory.buildWhenArgumentsLengthNotMatched(1, 2);
+    Throwable[] failures = {
+      new MySQLException("Duplicate entry", 1062, "23000"), new MySQLException("Deadlock found", 1213, "40001"),
+      new MySQLException("Server shutdown in progress", 1053, "08S01"),
+      new MySQLException("max_statement_time exceeded", 1969, "70100"),
+      new ProtocolException(ErrorCode.CONFLICT, "expectation"), new ConnectionPoolTooBusyException("busy"),
+      new VertxException("Timeout", true), new VertxException(paramCount, true),
+      ClosedConnectionException.INSTANCE, new ConnectException("refused")};
+    for (Throwable t : failures) {
+      assertThat(Errors.codeOf(t)).as(t.toString()).isEqualTo(Errors.translate(t).code());
+    }
+    assertThat(Errors.conflictName(new MySQLException("Deadlock found", 1213, "40001"))).isEqualTo("deadlock");
+    assertThat(Errors.conflictName(new MySQLException("Lock wait timeout", 1205, "HY000"))).isEqualTo("lockWaitTimeout");
+    assertThat(Errors.conflictName(new MySQLException("changed", 1020, "HY000"))).isEqualTo("snapshotConflict");
+  }
+
   @Test
   void failuresBecomeTheirWireCodes() {
     assertThat(Errors.translate(new MySQLException("Duplicate entry 'x'", 1062, "23000")))
