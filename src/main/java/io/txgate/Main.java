@@ -158,7 +158,7 @@ public final class Main {
     return new TxgateConfig(new TxgateConfig.Db(url, d.poolSize(), d.maxWaitQueue(), d.acquireTimeoutMs(),
       d.connectTimeoutMs(), d.idleTimeoutSeconds(), d.resetAlways(), d.statementCacheSize(), d.outage(), d.tls(),
       d.clusterMaxConnections(), d.replicas()),
-      c.protocol(), c.tx(), c.admin(), c.embedded(), c.access(), c.cluster());
+      c.protocol(), c.tx(), c.admin(), c.embedded(), c.access(), c.cluster(), c.observability());
   }
 
   /**

@@ -12,7 +12,16 @@ import io.vertx.core.json.JsonObject;
  * named {@code TXGATE_*}, then {@code -DTXGATE_*} system properties (see {@link ConfigLoader}).
  */
 public record TxgateConfig(Db db, Protocol protocol, Tx tx, Admin admin, Embedded embedded, Access access,
-                           Cluster cluster) {
+                           Cluster cluster, Observability observability) {
+
+  /**
+   * What txgate watches of the database for operators.
+   *
+   * @param lockWaitSampleMs a request holding its connection this long makes txgate sample the
+   *     lock-wait views; 0: never
+   */
+  public record Observability(int lockWaitSampleMs) {
+  }
 
   /**
    * The database and its pool. {@code url} may hold a password: {@link #toString} hides it.
@@ -308,7 +317,8 @@ public record TxgateConfig(Db db, Protocol protocol, Tx tx, Admin admin, Embedde
       throw new ConfigException(Keys.PROTOCOL_JWT_ALGORITHM, "'" + access.jwtAlgorithm()
         + "' is not one of HS256, HS384, HS512, RS256, RS384, RS512, ES256, ES384, ES512, PS256, PS384, PS512");
     }
-    return new TxgateConfig(db, protocol, tx, admin, embedded, access, cluster(m));
+    return new TxgateConfig(db, protocol, tx, admin, embedded, access, cluster(m),
+      new Observability(Keys.OBSERVABILITY_LOCK_WAIT_SAMPLE_MS.integer(m, 0, 3_600_000)));
   }
 
   private static Cluster cluster(JsonObject m) {

@@ -236,7 +236,8 @@ public final class RequestHandler {
         + ") and changes nothing, so it needs none");
     }
     return runner.run(new TxRequest(steps, isolation, readOnly, o.requestKey(),
-      o.requestHash(), attempts, shape, timeoutMs, session.stopSignal()), o.primaryOnly(), session.writes());
+      o.requestHash(), attempts, shape, timeoutMs, session.stopSignal(), session), o.primaryOnly(),
+      session.writes());
   }
 
   /**

@@ -4,6 +4,7 @@ import io.txgate.budget.ConnectionGate;
 import io.txgate.db.DatabaseHealth;
 import io.txgate.db.DbLoop;
 import io.txgate.db.DbSessions;
+import io.txgate.locks.Holdings;
 import io.txgate.protocol.ErrorCode;
 import io.txgate.protocol.Isolation;
 import io.txgate.protocol.ProtocolException;
@@ -61,6 +62,8 @@ public final class TransactionRunner {
   private final TxStats stats;
   /** This node's share of the connection budget; null when there is no budget (no gate at all). */
   private final ConnectionGate gate;
+  /** Who holds which connection, and deadlocks, for the lock views; null when nobody looks. */
+  private final Holdings holdings;
 
   public TransactionRunner(Vertx vertx, DbLoop db, DbSessions sessions, DatabaseHealth health, Settings settings,
                            Supplier<Isolation> databaseIsolation, TxStats stats) {
@@ -72,6 +75,16 @@ public final class TransactionRunner {
    */
   public TransactionRunner(Vertx vertx, DbLoop db, DbSessions sessions, DatabaseHealth health, Settings settings,
                            Supplier<Isolation> databaseIsolation, TxStats stats, ConnectionGate gate) {
+    this(vertx, db, sessions, health, settings, databaseIsolation, stats, gate, null);
+  }
+
+  /**
+   * @param holdings told which session holds which connection, and of every deadlock; null for none
+   */
+  public TransactionRunner(Vertx vertx, DbLoop db, DbSessions sessions, DatabaseHealth health, Settings settings,
+                           Supplier<Isolation> databaseIsolation, TxStats stats, ConnectionGate gate,
+                           Holdings holdings) {
+    this.holdings = holdings;
     this.gate = gate;
     this.vertx = vertx;
     this.db = db;
@@ -107,7 +120,7 @@ public final class TransactionRunner {
       return Future.failedFuture(e);
     }
     stats.transactions.increment();
-    Execution exec = new Execution(vertx, sessions, stats, r, settings.cancelGraceMs(), plan.reset());
+    Execution exec = new Execution(vertx, sessions, stats, r, settings.cancelGraceMs(), plan.reset(), holdings);
     Job job = new Job(r, plan, exec);
     return exec.run(waiting -> acquire(waiting, exec), conn -> attempt(conn, job, 1)
       // An answer from the database, a result or an SQL error, is what proves it alive: a
@@ -131,6 +144,9 @@ public final class TransactionRunner {
       .recover(t -> {
         Throwable cause = t instanceof StepFailed s ? s.getCause() : t;
         if (Errors.isConflict(cause)) {
+          if (holdings != null && ((MySQLException) cause).getErrorCode() == 1213) {
+            holdings.deadlocked();
+          }
           if (n < job.request().maxAttempts()) {
             stats.retried(conflictName(cause));
             // A request that may have left session state behind gets a reset connection back

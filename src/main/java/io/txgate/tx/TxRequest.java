@@ -17,10 +17,11 @@ import java.util.function.Function;
  * @param timeoutMs the request's deadline, counted from when it starts to run: the wait for a connection, every
  *     statement, the retries and COMMIT
  * @param stop raised when the request must stop early (kill, client gone, shutdown)
+ * @param holder the client session the request runs for, named in the lock views; null for none
  */
 public record TxRequest(List<Step> steps, Isolation isolation, boolean readOnly, String requestKey,
                         String requestHash, int maxAttempts, Function<List<JsonObject>, JsonObject> shape,
-                        int timeoutMs, StopSignal stop) {
+                        int timeoutMs, StopSignal stop, io.txgate.locks.Holder holder) {
 
   public TxRequest {
     steps = List.copyOf(steps);
@@ -32,9 +33,15 @@ public record TxRequest(List<Step> steps, Isolation isolation, boolean readOnly,
     }
   }
 
+  /** A request that no client session's lock view names. */
+  public TxRequest(List<Step> steps, Isolation isolation, boolean readOnly, String requestKey, String requestHash,
+                   int maxAttempts, Function<List<JsonObject>, JsonObject> shape, int timeoutMs, StopSignal stop) {
+    this(steps, isolation, readOnly, requestKey, requestHash, maxAttempts, shape, timeoutMs, stop, null);
+  }
+
   /** The same request with another deadline: what is left of it, for a second try elsewhere. */
   public TxRequest withTimeout(int ms) {
-    return new TxRequest(steps, isolation, readOnly, requestKey, requestHash, maxAttempts, shape, ms, stop);
+    return new TxRequest(steps, isolation, readOnly, requestKey, requestHash, maxAttempts, shape, ms, stop, holder);
   }
 
   /** The result shape of {@code execute}: the one statement's result. */
