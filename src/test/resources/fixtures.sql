@@ -62,4 +62,4 @@ CREATE TABLE t_locks (
   id INT PRIMARY KEY,
   v  INT NOT NULL
 ) ENGINE=InnoDB;
-INSERT INTO t_locks (id, v) VALUES (1, 0), (2, 0), (3, 0), (4, 0), (5, 0), (6, 0);
+INSERT INTO t_locks (id, v) VALUES (1, 0), (2, 0), (3, 0), (4, 0), (5, 0), (6, 0), (7, 0), (8, 0);
