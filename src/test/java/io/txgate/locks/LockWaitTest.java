@@ -29,6 +29,11 @@ class LockWaitTest {
          WireClient b = server.connect()) {
       String sessionA = Contention.hello(a, "locks-a");
       String sessionB = Contention.hello(b, "locks-b");
+      // Two pooled connections opened beforehand: on a loaded machine opening one for B can take
+      // a second, and the 2 s below are for txgate's sampling, not for the connection's handshake.
+      a.send(execute("warm-a", "SELECT SLEEP(0.2)"));
+      assertThat(b.call(execute("warm-b", "SELECT 1")).getBoolean("ok")).isTrue();
+      assertThat(a.read().getBoolean("ok")).isTrue();
       // A takes the row lock and holds it while it sleeps.
       a.send(batch("a", step("UPDATE t_locks SET v = v + 1 WHERE id = 1"),
         step("SELECT SLEEP(4) AS locks_wait_holder")));
