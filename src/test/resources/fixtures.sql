@@ -62,3 +62,11 @@ CREATE TABLE t_accounts_digests (
   id      INT PRIMARY KEY,
   balance DECIMAL(15,2) NOT NULL DEFAULT 0
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
+
+-- Rows the lock-wait and deadlock tests lock on purpose; each test has its own ids.
+DROP TABLE IF EXISTS t_locks;
+CREATE TABLE t_locks (
+  id INT PRIMARY KEY,
+  v  INT NOT NULL
+) ENGINE=InnoDB;
+INSERT INTO t_locks (id, v) VALUES (1, 0), (2, 0), (3, 0), (4, 0), (5, 0), (6, 0), (7, 0), (8, 0);

@@ -15,6 +15,8 @@ import io.txgate.db.DbLoop;
 import io.txgate.db.DbSessions;
 import io.txgate.db.Pools;
 import io.txgate.digest.Digests;
+import io.txgate.locks.Holdings;
+import io.txgate.locks.LockMonitor;
 import io.txgate.metrics.Telemetry;
 import io.txgate.protocol.RequestDecoder;
 import io.txgate.reload.Catalog;
@@ -70,12 +72,14 @@ public final class Txgate {
   private final Membership membership;
   private final ReplicaSet replicas;
   private final ConnectionBudget budget;
+  private final LockMonitor locks;
 
   private Txgate(Vertx vertx, TxgateConfig config, Sessions sessions, DbLoop db, DbSessions dbSessions,
                  DatabaseHealth health,
                  TxStats stats, Reloader reloader, String protocolDeployment, String adminDeployment,
                  ProtocolServer protocolServer, Membership membership, ReplicaSet replicas,
-                 ConnectionBudget budget) {
+                 ConnectionBudget budget, LockMonitor locks) {
+    this.locks = locks;
     this.replicas = replicas;
     this.protocolServer = protocolServer;
     this.budget = budget;
@@ -165,9 +169,14 @@ public final class Txgate {
         DatabaseHealth health = new DatabaseHealth(vertx, db.context(), config.db(), telemetry.registry(),
           List.of(new DatabaseHealth.StartupTask("requestKeys", RequestKeys.hint(), RequestKeys::ensureTable)));
         ReplicaSet[] replicas = new ReplicaSet[1];
+        // Only the primary's connections: a replica's session ids are another server's.
+        Holdings holdings = new Holdings();
         // Null without db.clusterMaxConnections: then there is no gate, and nothing of it runs.
         ConnectionBudget budget = ConnectionBudget.start(config.db().clusterMaxConnections(), config.db().poolSize(),
           config.db().maxWaitQueue(), membership, db, dbSessions, telemetry.registry());
+        LockMonitor locks = new LockMonitor(vertx, db.context(), LockMonitor.Runner.of(pool, budget), holdings,
+          config.observability().lockWaitSampleMs(), NodeMetadata.of(config).getString(NodeMetadata.NAME));
+        locks.start();
         return health.start()
         .compose(v -> ReplicaSet.start(vertx, config, telemetry.registry(), stats, settings))
         .compose(started -> {
@@ -176,7 +185,7 @@ public final class Txgate {
           // database has answered the probe, which may be long after start-up.
           RequestHandler handler = new RequestHandler(new ReadRouter(
             new TransactionRunner(vertx, db, dbSessions, health, settings, health::isolation, stats,
-              budget == null ? null : budget.gate(), admission), started, telemetry.registry()),
+              budget == null ? null : budget.gate(), admission, holdings), started, telemetry.registry()),
             catalog::operations, new RequestDecoder(config.protocol().limits()), config.tx(), telemetry,
             authenticator(vertx, config, telemetry, catalog),
             new io.txgate.timing.SlowLog(config.observability().slowRequestMs(), config.observability().logParams()));
@@ -194,12 +203,13 @@ public final class Txgate {
             budget == null ? null : budget::status, admission::toJson);
           return vertx.deployVerticle(new AdminVerticle(config.admin(), monitor, telemetry.registry(), health, audit,
               reloader, adminTls, membership, NodeMetadata.of(config).getString(NodeMetadata.NAME),
-              replicas[0]::toJson))
+              replicas[0]::toJson, locks::toJson))
             .recover(t -> Future.failedFuture(ListenFailure.of(Keys.ADMIN_PORT, Keys.ADMIN_HOST,
               config.admin().host(), config.admin().port(), t)))
             .map(adminId -> new String[] {protocolId, adminId});
         })
         .recover(t -> {
+          locks.stop();
           health.close();
           if (budget != null) {
             budget.close();
@@ -210,7 +220,7 @@ public final class Txgate {
         .map(ids -> {
           LOG.info("{} named operation(s) from {}", catalog.operations().size(), config.tx().operationsFile());
           return new Txgate(vertx, config, sessions, db, dbSessions, health, stats, reloader, ids[0], ids[1],
-            protocolServer, membership, replicas[0], budget);
+            protocolServer, membership, replicas[0], budget, locks);
         });
       });
   }
@@ -286,6 +296,7 @@ public final class Txgate {
     return admin.eventually(() -> vertx.undeploy(protocolDeployment))
       .eventually(() -> untilIdle(System.currentTimeMillis() + graceMs))
       .eventually(() -> {
+        locks.stop();
         health.close();
         if (budget != null) {
           budget.close();

@@ -43,6 +43,8 @@ public final class AdminVerticle extends VerticleBase {
   private final Monitor monitor;
   /** What GET /api/replicas answers: each read replica's state. */
   private final java.util.function.Supplier<io.vertx.core.json.JsonObject> replicas;
+  /** What GET /api/locks answers: the lock waits and the last deadlock, with their txgate sessions. */
+  private final java.util.function.Supplier<JsonObject> locks;
   private final PrometheusMeterRegistry registry;
   private final DatabaseHealth health;
   private final AuditLog audit;
@@ -69,6 +71,15 @@ public final class AdminVerticle extends VerticleBase {
                        DatabaseHealth health, AuditLog audit, Reloader reloader, ServerSSLOptions tls,
                        Membership membership, String nodeName,
                        java.util.function.Supplier<io.vertx.core.json.JsonObject> replicas) {
+    this(config, monitor, registry, health, audit, reloader, tls, membership, nodeName, replicas, JsonObject::new);
+  }
+
+  public AdminVerticle(TxgateConfig.Admin config, Monitor monitor, PrometheusMeterRegistry registry,
+                       DatabaseHealth health, AuditLog audit, Reloader reloader, ServerSSLOptions tls,
+                       Membership membership, String nodeName,
+                       java.util.function.Supplier<io.vertx.core.json.JsonObject> replicas,
+                       java.util.function.Supplier<JsonObject> locks) {
+    this.locks = locks;
     this.replicas = replicas;
     this.config = config;
     this.membership = membership;
@@ -141,6 +152,9 @@ public final class AdminVerticle extends VerticleBase {
     router.get("/api/replicas").handler(ctx -> json(ctx, replicas.get()));
     // Where this node's requests spent the last minute.
     router.get("/api/timing").handler(ctx -> json(ctx, monitor.timing()));
+    // This node's lock waits: its sessions and the database connections it holds. A blocker's kill
+    // goes through POST /api/sessions/:id/kill.
+    router.get("/api/locks").handler(ctx -> json(ctx, locks.get()));
     // A lone node answers this too, from itself alone.
     router.get("/api/cluster").handler(ctx -> fromView(ctx, v -> v.getJsonObject("cluster")));
     router.get("/api/stream").handler(this::stream);

@@ -153,6 +153,12 @@ public final class Keys {
     new Key("observability.digestCap", "TXGATE_OBSERVABILITY_DIGEST_CAP", 2000);
   public static final Key OBSERVABILITY_DIGEST_METRICS_TOP =
     new Key("observability.digestMetricsTop", "TXGATE_OBSERVABILITY_DIGEST_METRICS_TOP", 20);
+  /**
+   * How long a request may hold its database connection before the lock-wait views are sampled
+   * (at most once a second, while it lasts); 0: never sampled.
+   */
+  public static final Key OBSERVABILITY_LOCK_WAIT_SAMPLE_MS =
+    new Key("observability.lockWaitSampleMs", "TXGATE_OBSERVABILITY_LOCK_WAIT_SAMPLE_MS", 1_000);
 
   public static final List<Key> ALL = List.of(
     DB_URL, DB_POOL_SIZE, DB_MAX_WAIT_QUEUE, DB_ACQUIRE_TIMEOUT_MS, DB_CONNECT_TIMEOUT_MS,
@@ -174,7 +180,7 @@ public final class Keys {
     PROTOCOL_TLS_CERT_FILE, PROTOCOL_TLS_KEY_FILE, PROTOCOL_TLS_CA_FILE, PROTOCOL_TLS_CLIENT_AUTH,
     PROTOCOL_TLS_REQUIRED, ADMIN_TLS_CERT_FILE, ADMIN_TLS_KEY_FILE,
     OBSERVABILITY_SLOW_REQUEST_MS, OBSERVABILITY_LOG_PARAMS, OBSERVABILITY_DIGESTS, OBSERVABILITY_DIGEST_CAP,
-    OBSERVABILITY_DIGEST_METRICS_TOP);
+    OBSERVABILITY_DIGEST_METRICS_TOP, OBSERVABILITY_LOCK_WAIT_SAMPLE_MS);
 
   private Keys() {
   }

@@ -209,9 +209,11 @@ public record TxgateConfig(Db db, Protocol protocol, Tx tx, Admin admin, Embedde
    * @param digests whether statements are counted per fingerprint (the statement digests)
    * @param digestCap the most fingerprints held; past it the least recently used is evicted
    * @param digestMetricsTop how many digests, the top ones by total time, {@code /metrics} exposes
+   * @param lockWaitSampleMs a request holding its connection this long makes txgate sample the
+   *     lock-wait views; 0: never
    */
   public record Observability(int slowRequestMs, boolean logParams, boolean digests, int digestCap,
-                              int digestMetricsTop) {
+                              int digestMetricsTop, int lockWaitSampleMs) {
   }
 
   /** The embedded MariaDB that runs when no database is configured. */
@@ -339,7 +341,8 @@ public record TxgateConfig(Db db, Protocol protocol, Tx tx, Admin admin, Embedde
       Keys.OBSERVABILITY_LOG_PARAMS.bool(m),
       Keys.OBSERVABILITY_DIGESTS.bool(m),
       Keys.OBSERVABILITY_DIGEST_CAP.integer(m, 10, 1_000_000),
-      Keys.OBSERVABILITY_DIGEST_METRICS_TOP.integer(m, 0, 1000));
+      Keys.OBSERVABILITY_DIGEST_METRICS_TOP.integer(m, 0, 1000),
+      Keys.OBSERVABILITY_LOCK_WAIT_SAMPLE_MS.integer(m, 0, 3_600_000));
     return new TxgateConfig(db, protocol, tx, admin, embedded, access, cluster(m), observability);
   }
 

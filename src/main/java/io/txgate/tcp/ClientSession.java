@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * <p>Everything here runs on the connection's event loop; no field needs synchronisation except
  * the counters the admin console reads from other threads.
  */
-public final class ClientSession {
+public final class ClientSession implements io.txgate.locks.Holder {
 
   private static final Logger LOG = LoggerFactory.getLogger(ClientSession.class);
 
@@ -102,9 +102,15 @@ public final class ClientSession {
    * What a session is doing right now, as the console shows it. The request is kept as it is and
    * described only when someone looks, so the protocol path pays nothing for the console.
    */
-  public record InFlight(Request request, long startedAtMillis) {
+  public record InFlight(Request request, long startedAtMillis) implements io.txgate.locks.Holder.Activity {
+    @Override
     public String op() {
       return request.op();
+    }
+
+    @Override
+    public String statement() {
+      return detail();
     }
 
     public String detail() {
@@ -432,15 +438,22 @@ public final class ClientSession {
     return inFlight;
   }
 
+  @Override
+  public io.txgate.locks.Holder.Activity activity() {
+    return inFlight;
+  }
+
   /** The protocol verticle instance (event loop) that serves this connection. */
   public String instance() {
     return instance;
   }
 
+  @Override
   public String id() {
     return id;
   }
 
+  @Override
   public String clientName() {
     return clientName;
   }

@@ -269,7 +269,7 @@ public final class RequestHandler {
     }
     t.steps(steps);
     return runner.run(new TxRequest(steps, isolation, readOnly, o.requestKey(),
-      o.requestHash(), attempts, shape, timeoutMs, session.stopSignal(), t, opName), o.primaryOnly(), session.writes());
+      o.requestHash(), attempts, shape, timeoutMs, session.stopSignal(), t, opName, session), o.primaryOnly(), session.writes());
   }
 
   /**

@@ -3,6 +3,7 @@ package io.txgate.tx;
 import io.txgate.budget.ConnectionGate;
 import io.txgate.db.DbSessions;
 import io.txgate.db.ServerStatus;
+import io.txgate.locks.Holdings;
 import io.txgate.protocol.ErrorCode;
 import io.txgate.protocol.ProtocolException;
 import io.vertx.core.AsyncResult;
@@ -43,12 +44,16 @@ final class Execution {
   private final TxRequest request;
   private final int graceMs;
   private final boolean resetAfter;
+  /** Who holds which connection, for the lock views; null when nobody looks (replicas). */
+  private final Holdings holdings;
   private final Promise<JsonObject> answer = Promise.promise();
 
   private Phase phase = Phase.WAITING;
   /** Promise of the connection being waited for; failed by a stop so that a late one goes back. */
   private Promise<SqlConnection> acquiring;
   private SqlConnection conn;
+  /** The held connection's database id while it is in the holdings; 0 when it is not. */
+  private long heldId;
   /** An autocommit statement that writes is in flight: losing it leaves its outcome unknown. */
   private boolean writeInFlight;
   private StopSignal.Reason stopped;
@@ -78,7 +83,9 @@ final class Execution {
   /** The request's time split has been written: nothing is added after its answer. */
   private boolean settled;
 
-  Execution(Vertx vertx, DbSessions sessions, TxStats stats, TxRequest request, int graceMs, boolean resetAfter) {
+  Execution(Vertx vertx, DbSessions sessions, TxStats stats, TxRequest request, int graceMs, boolean resetAfter,
+            Holdings holdings) {
+    this.holdings = holdings;
     this.vertx = vertx;
     this.sessions = sessions;
     this.stats = stats;
@@ -110,6 +117,10 @@ final class Execution {
       }
       conn = ar.result();
       phase = Phase.RUNNING;
+      if (holdings != null && request.holder() != null) {
+        heldId = sessions.connectionId(conn);
+        holdings.borrowed(heldId, request.holder());
+      }
       if (LOG.isDebugEnabled()) {
         LOG.debug("borrowed database session {} ({})", sessions.connectionId(conn), describeStatus(conn));
       }
@@ -295,6 +306,7 @@ final class Execution {
     }
     released = true;
     stats.inUse.decrementAndGet();
+    unhold();
     conn.closeHandler(null);
     discardClosed(conn);
     settle();
@@ -339,6 +351,7 @@ final class Execution {
     }
     released = true;
     stats.inUse.decrementAndGet();
+    unhold();
     SqlConnection c = conn;
     c.closeHandler(null);
     if (broken || killSent) {
@@ -373,6 +386,14 @@ final class Execution {
         discard(c);
       }
     });
+  }
+
+  /** The connection leaves the holdings: from here on its locks are no longer this request's. */
+  private void unhold() {
+    if (heldId != 0) {
+      holdings.released(heldId);
+      heldId = 0;
+    }
   }
 
   private void discard(SqlConnection c) {

@@ -7,6 +7,7 @@ import io.txgate.db.DbLoop;
 import io.txgate.db.DbSessions;
 import io.txgate.digest.Attempt;
 import io.txgate.digest.FingerprintCache;
+import io.txgate.locks.Holdings;
 import io.txgate.protocol.ErrorCode;
 import io.txgate.protocol.Isolation;
 import io.txgate.protocol.ProtocolException;
@@ -68,19 +69,23 @@ public final class TransactionRunner {
   private final Admission admission;
   /** Statement fingerprints for {@link #admission}'s kinds; used on the pool's loop only. */
   private final FingerprintCache fingerprints = new FingerprintCache(2_000);
+  /** Who holds which connection, and deadlocks, for the lock views; null when nobody looks. */
+  private final Holdings holdings;
 
   public TransactionRunner(Vertx vertx, DbLoop db, DbSessions sessions, DatabaseHealth health, Settings settings,
                            Supplier<Isolation> databaseIsolation, TxStats stats) {
-    this(vertx, db, sessions, health, settings, databaseIsolation, stats, null, null);
+    this(vertx, db, sessions, health, settings, databaseIsolation, stats, null, null, null);
   }
 
   /**
    * @param gate passed before a connection is borrowed, held until it is back; null for none
    * @param admission passed before the gate and the pool; null for none
+   * @param holdings told which session holds which connection, and of every deadlock; null for none
    */
   public TransactionRunner(Vertx vertx, DbLoop db, DbSessions sessions, DatabaseHealth health, Settings settings,
                            Supplier<Isolation> databaseIsolation, TxStats stats, ConnectionGate gate,
-                           Admission admission) {
+                           Admission admission, Holdings holdings) {
+    this.holdings = holdings;
     this.gate = gate;
     this.admission = admission != null ? admission
       : new Admission(new Admission.Settings(false, 1, 1, 0.5, 0), null);
@@ -174,7 +179,7 @@ public final class TransactionRunner {
       return Future.failedFuture(e);
     }
     stats.transactions.increment();
-    Execution exec = new Execution(vertx, sessions, stats, r, settings.cancelGraceMs(), plan.reset());
+    Execution exec = new Execution(vertx, sessions, stats, r, settings.cancelGraceMs(), plan.reset(), holdings);
     Job job = new Job(r, plan, exec);
     return exec.run(waiting -> acquire(waiting, exec, job), conn -> attempt(conn, job, 1)
       // An answer from the database, a result or an SQL error, is what proves it alive: a
@@ -202,6 +207,9 @@ public final class TransactionRunner {
         Throwable cause = t instanceof StepFailed s ? s.getCause() : t;
         if (Errors.isConflict(cause)) {
           admission.conflict(job::kind);
+          if (holdings != null && ((MySQLException) cause).getErrorCode() == 1213) {
+            holdings.deadlocked();
+          }
           if (n < job.request().maxAttempts()) {
             stats.retried(Errors.conflictName(cause));
             // A request that may have left session state behind gets a reset connection back

@@ -22,16 +22,18 @@ import java.util.function.Function;
  *     backoff and attempts to it
  * @param operation the named operation's name, or null for ad-hoc SQL: what its statements are counted
  *     under in the statement digests
+ * @param holder the client session the request runs for, named in the lock views; null for none
  */
 public record TxRequest(List<Step> steps, Isolation isolation, boolean readOnly, String requestKey,
                         String requestHash, int maxAttempts, Function<List<JsonObject>, JsonObject> shape,
-                        int timeoutMs, StopSignal stop, RequestTiming timing, String operation) {
+                        int timeoutMs, StopSignal stop, RequestTiming timing, String operation,
+                        io.txgate.locks.Holder holder) {
 
   /** An ad-hoc request (no named operation). */
   public TxRequest(List<Step> steps, Isolation isolation, boolean readOnly, String requestKey, String requestHash,
                    int maxAttempts, Function<List<JsonObject>, JsonObject> shape, int timeoutMs, StopSignal stop,
                    RequestTiming timing) {
-    this(steps, isolation, readOnly, requestKey, requestHash, maxAttempts, shape, timeoutMs, stop, timing, null);
+    this(steps, isolation, readOnly, requestKey, requestHash, maxAttempts, shape, timeoutMs, stop, timing, null, null);
   }
 
   public TxRequest {
@@ -45,9 +47,15 @@ public record TxRequest(List<Step> steps, Isolation isolation, boolean readOnly,
     }
   }
 
+  /** A request that no client session's lock view names. */
+  public TxRequest(List<Step> steps, Isolation isolation, boolean readOnly, String requestKey, String requestHash,
+                   int maxAttempts, Function<List<JsonObject>, JsonObject> shape, int timeoutMs, StopSignal stop) {
+    this(steps, isolation, readOnly, requestKey, requestHash, maxAttempts, shape, timeoutMs, stop, null);
+  }
+
   /** The same request with another deadline: what is left of it, for a second try elsewhere. */
   public TxRequest withTimeout(int ms) {
-    return new TxRequest(steps, isolation, readOnly, requestKey, requestHash, maxAttempts, shape, ms, stop, timing, operation);
+    return new TxRequest(steps, isolation, readOnly, requestKey, requestHash, maxAttempts, shape, ms, stop, timing, operation, holder);
   }
 
   /** The result shape of {@code execute}: the one statement's result. */
