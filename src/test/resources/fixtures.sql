@@ -55,3 +55,18 @@ CREATE TABLE t_types (
   c_json      JSON,
   c_geometry  GEOMETRY
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
+
+-- Tracing (io.txgate.tracing.TracingTest).
+DROP TABLE IF EXISTS t_accounts_otel;
+CREATE TABLE t_accounts_otel (
+  id      INT PRIMARY KEY,
+  owner   VARCHAR(64) NOT NULL,
+  balance DECIMAL(15,2) NOT NULL DEFAULT 0
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
+
+DROP TABLE IF EXISTS t_items_otel;
+CREATE TABLE t_items_otel (
+  id    BIGINT AUTO_INCREMENT PRIMARY KEY,
+  tag   VARCHAR(64) NOT NULL,
+  UNIQUE KEY tag (tag)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;

@@ -12,7 +12,38 @@ import io.vertx.core.json.JsonObject;
  * named {@code TXGATE_*}, then {@code -DTXGATE_*} system properties (see {@link ConfigLoader}).
  */
 public record TxgateConfig(Db db, Protocol protocol, Tx tx, Admin admin, Embedded embedded, Access access,
-                           Cluster cluster) {
+                           Cluster cluster, Observability observability) {
+
+  /** The configuration without an {@code observability} section: tracing off. */
+  public TxgateConfig(Db db, Protocol protocol, Tx tx, Admin admin, Embedded embedded, Access access,
+                      Cluster cluster) {
+    this(db, protocol, tx, admin, embedded, access, cluster, Observability.OFF);
+  }
+
+  /** Where spans go: nowhere ({@code none}) or to an OpenTelemetry collector over OTLP. */
+  public enum TracingMode {
+    NONE, OTLP;
+
+    static TracingMode of(String value) {
+      for (TracingMode m : values()) {
+        if (m.name().equalsIgnoreCase(value.trim())) {
+          return m;
+        }
+      }
+      throw new ConfigException(Keys.OBSERVABILITY_TRACING, "'" + value + "' is not one of none, otlp");
+    }
+  }
+
+  /**
+   * What txgate tells about itself besides metrics.
+   *
+   * @param tracing none: no span is made, nothing of OpenTelemetry runs; otlp: a span per request,
+   *     attempt and statement, exported to {@code otlpEndpoint}
+   * @param otlpEndpoint the collector's OTLP/gRPC endpoint, an http or https URL
+   */
+  public record Observability(TracingMode tracing, String otlpEndpoint) {
+    public static final Observability OFF = new Observability(TracingMode.NONE, "http://127.0.0.1:4317");
+  }
 
   /**
    * The database and its pool. {@code url} may hold a password: {@link #toString} hides it.
@@ -308,7 +339,24 @@ public record TxgateConfig(Db db, Protocol protocol, Tx tx, Admin admin, Embedde
       throw new ConfigException(Keys.PROTOCOL_JWT_ALGORITHM, "'" + access.jwtAlgorithm()
         + "' is not one of HS256, HS384, HS512, RS256, RS384, RS512, ES256, ES384, ES512, PS256, PS384, PS512");
     }
-    return new TxgateConfig(db, protocol, tx, admin, embedded, access, cluster(m));
+    return new TxgateConfig(db, protocol, tx, admin, embedded, access, cluster(m), observability(m));
+  }
+
+  private static Observability observability(JsonObject m) {
+    TracingMode tracing = TracingMode.of(Keys.OBSERVABILITY_TRACING.string(m));
+    String endpoint = Keys.OBSERVABILITY_OTLP_ENDPOINT.string(m);
+    java.net.URI uri;
+    try {
+      uri = new java.net.URI(endpoint);
+    } catch (java.net.URISyntaxException e) {
+      uri = null;
+    }
+    // The OTLP exporter takes http or https with a host, and fails later, less clearly, on anything else.
+    if (uri == null || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+      throw new ConfigException(Keys.OBSERVABILITY_OTLP_ENDPOINT, "'" + endpoint
+        + "' is not an http:// or https:// URL with a host, such as http://127.0.0.1:4317");
+    }
+    return new Observability(tracing, endpoint);
   }
 
   private static Cluster cluster(JsonObject m) {

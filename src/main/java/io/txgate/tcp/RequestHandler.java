@@ -21,6 +21,8 @@ import io.txgate.protocol.Step;
 import io.txgate.protocol.TxOptions;
 import io.txgate.tx.Errors;
 import io.txgate.replica.ReadRouter;
+import io.txgate.tracing.RequestTrace;
+import io.txgate.tracing.Tracing;
 import io.txgate.tx.TxRequest;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -43,6 +45,7 @@ public final class RequestHandler {
   private final Telemetry telemetry;
   private final Authenticator authenticator;
   private final RateLimiter rates = new RateLimiter();
+  private final Tracing tracing;
 
   /**
    * @param operations read once per request: a reload replaces them for the next request
@@ -54,6 +57,7 @@ public final class RequestHandler {
     this.decoder = decoder;
     this.tx = tx;
     this.telemetry = telemetry;
+    this.tracing = telemetry.tracing();
     this.authenticator = authenticator;
   }
 
@@ -78,18 +82,28 @@ public final class RequestHandler {
 
   Future<Response> handle(Request request, ClientSession session, long startedNanos) {
     Future<JsonObject> result;
+    RequestTrace trace = null;
     try {
-      result = mustAuthenticate(session) ? authenticate(request, session) : dispatch(request, session);
+      if (mustAuthenticate(session)) {
+        result = authenticate(request, session);
+      } else {
+        trace = tracing.on() ? trace(request, session) : null;
+        result = dispatch(request, session, trace);
+      }
     } catch (RuntimeException e) {
       // A client's mistake (ProtocolException) or a bug: either way the frame gets its answer
       // (Errors.translate turns a bug into INTERNAL with a reference that is logged once).
       result = Future.failedFuture(e);
     }
+    RequestTrace finalTrace = trace;
     return result.transform(ar -> {
       Response response = ar.succeeded()
         ? Response.success(request.id(), ar.result())
         : Response.failure(Errors.translate(ar.cause()).withId(request.id()));
       String code = response.ok() ? null : response.error().getString("code");
+      if (finalTrace != null) {
+        finalTrace.end(code);
+      }
       record(request.op(), startedNanos, code);
       if (session.client() != null) {
         telemetry.clientRequest(session.client().name(), code != null);
@@ -100,6 +114,24 @@ public final class RequestHandler {
       }
       return Future.succeededFuture(response);
     });
+  }
+
+  /** The span of a request that runs a transaction; null for any other. */
+  private RequestTrace trace(Request request, ClientSession session) {
+    TxOptions o;
+    String operation = null;
+    if (request instanceof Request.Execute e) {
+      o = e.options();
+    } else if (request instanceof Request.Batch b) {
+      o = b.options();
+    } else if (request instanceof Request.Call c) {
+      o = c.options();
+      operation = c.name();
+    } else {
+      return null;
+    }
+    String client = session.client() != null ? session.client().name() : session.clientName();
+    return tracing.request(request.op(), operation, session.id(), client, o.trace());
   }
 
   private static boolean code(String actual, String expected) {
@@ -169,7 +201,7 @@ public final class RequestHandler {
     return result;
   }
 
-  private Future<JsonObject> dispatch(Request request, ClientSession session) {
+  private Future<JsonObject> dispatch(Request request, ClientSession session, RequestTrace trace) {
     Client client = currentClient(session);
     if (client != null && !rates.tryAcquire(client)) {
       throw Permits.rateExceeded(client);
@@ -189,11 +221,11 @@ public final class RequestHandler {
     }
     if (request instanceof Request.Execute e) {
       rawSqlAllowed(client, List.of(e.step()));
-      return run(List.of(e.step()), e.options(), null, null, false, TxRequest::single, session, client);
+      return run(List.of(e.step()), e.options(), null, null, false, TxRequest::single, session, client, trace);
     }
     if (request instanceof Request.Batch b) {
       rawSqlAllowed(client, b.steps());
-      return run(b.steps(), b.options(), null, null, false, TxRequest::many, session, client);
+      return run(b.steps(), b.options(), null, null, false, TxRequest::many, session, client, trace);
     }
     if (request instanceof Request.Call c) {
       if (client != null) {
@@ -210,14 +242,14 @@ public final class RequestHandler {
       }
       List<Step> steps = Operations.bind(op, c.args());
       return run(steps, c.options(), op.isolation(), op.maxAttempts(), op.readOnly(), TxRequest::many, session,
-        client);
+        client, trace);
     }
     throw new IllegalStateException("unhandled request type " + request.getClass());
   }
 
   private Future<JsonObject> run(List<Step> steps, TxOptions o, Isolation opIsolation, Integer opMaxAttempts,
                                  boolean opReadOnly, Function<List<JsonObject>, JsonObject> shape,
-                                 ClientSession session, Client client) {
+                                 ClientSession session, Client client, RequestTrace trace) {
     // A request may lower the attempt limit, never raise it above the operation's or the server's.
     int attempts = Math.min(tx.maxAttempts(), opMaxAttempts == null ? tx.maxAttempts() : opMaxAttempts);
     if (o.maxAttempts() != null) {
@@ -236,7 +268,7 @@ public final class RequestHandler {
         + ") and changes nothing, so it needs none");
     }
     return runner.run(new TxRequest(steps, isolation, readOnly, o.requestKey(),
-      o.requestHash(), attempts, shape, timeoutMs, session.stopSignal()), o.primaryOnly(), session.writes());
+      o.requestHash(), attempts, shape, timeoutMs, session.stopSignal(), trace), o.primaryOnly(), session.writes());
   }
 
   /**

@@ -9,6 +9,7 @@ import io.txgate.protocol.Isolation;
 import io.txgate.protocol.ProtocolException;
 import io.txgate.protocol.Statement;
 import io.txgate.protocol.Step;
+import io.txgate.tracing.RequestTrace;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -127,7 +128,8 @@ public final class TransactionRunner {
    */
   private Future<JsonObject> attempt(SqlConnection conn, Job job, int n) {
     stats.attempts.increment();
-    return once(conn, job, n)
+    RequestTrace trace = job.request().trace();
+    return (trace == null ? once(conn, job, n) : trace.attempt(n, () -> once(conn, job, n)))
       .recover(t -> {
         Throwable cause = t instanceof StepFailed s ? s.getCause() : t;
         if (Errors.isConflict(cause)) {
@@ -267,7 +269,7 @@ public final class TransactionRunner {
       Statement s = r.steps().get(0).statement();
       boolean write = job.plan().writes();
       job.exec().writing(write);
-      return statement(conn, s)
+      return statement(conn, s, r.trace(), 0)
         .map(result -> {
           job.exec().writing(false);
           stats.committed.increment();
@@ -359,8 +361,8 @@ public final class TransactionRunner {
       : RequestKeys.claim(conn, r.requestKey(), r.requestHash());
     sent.add(claim);
     int opening = sent.size();
-    for (Step step : r.steps()) {
-      sent.add(statement(conn, step.statement()));
+    for (int i = 0; i < r.steps().size(); i++) {
+      sent.add(statement(conn, r.steps().get(i).statement(), r.trace(), i));
     }
     // The connection answers in order: once every future is complete, nothing is in flight.
     return Future.join(sent).transform(ignored -> {
@@ -429,7 +431,7 @@ public final class TransactionRunner {
       return Future.failedFuture(stop);
     }
     Step step = r.steps().get(index);
-    return statement(conn, step.statement())
+    return statement(conn, step.statement(), r.trace(), index)
       .recover(t -> Future.failedFuture(new StepFailed(index, t)))
       .compose(result -> {
         StepFailed missed = missedExpectation(step, result, index);
@@ -441,7 +443,12 @@ public final class TransactionRunner {
       });
   }
 
-  private Future<JsonObject> statement(SqlConnection conn, Statement s) {
+  /** Runs one statement; in a span of its own when the request is traced. */
+  private Future<JsonObject> statement(SqlConnection conn, Statement s, RequestTrace trace, int step) {
+    return trace == null ? execute(conn, s) : trace.statement(step, s.sql(), () -> execute(conn, s));
+  }
+
+  private Future<JsonObject> execute(SqlConnection conn, Statement s) {
     int maxRows = settings.maxResultRows();
     return conn.preparedQuery(s.sql())
       .collecting(ResultSets.collector(maxRows))

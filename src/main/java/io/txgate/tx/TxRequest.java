@@ -2,6 +2,7 @@ package io.txgate.tx;
 
 import io.txgate.protocol.Isolation;
 import io.txgate.protocol.Step;
+import io.txgate.tracing.RequestTrace;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.function.Function;
@@ -17,10 +18,17 @@ import java.util.function.Function;
  * @param timeoutMs the request's deadline, counted from when it starts to run: the wait for a connection, every
  *     statement, the retries and COMMIT
  * @param stop raised when the request must stop early (kill, client gone, shutdown)
+ * @param trace the request's spans; null when tracing is off
  */
 public record TxRequest(List<Step> steps, Isolation isolation, boolean readOnly, String requestKey,
                         String requestHash, int maxAttempts, Function<List<JsonObject>, JsonObject> shape,
-                        int timeoutMs, StopSignal stop) {
+                        int timeoutMs, StopSignal stop, RequestTrace trace) {
+
+  /** A request that is not traced. */
+  public TxRequest(List<Step> steps, Isolation isolation, boolean readOnly, String requestKey, String requestHash,
+                   int maxAttempts, Function<List<JsonObject>, JsonObject> shape, int timeoutMs, StopSignal stop) {
+    this(steps, isolation, readOnly, requestKey, requestHash, maxAttempts, shape, timeoutMs, stop, null);
+  }
 
   public TxRequest {
     steps = List.copyOf(steps);
@@ -34,7 +42,7 @@ public record TxRequest(List<Step> steps, Isolation isolation, boolean readOnly,
 
   /** The same request with another deadline: what is left of it, for a second try elsewhere. */
   public TxRequest withTimeout(int ms) {
-    return new TxRequest(steps, isolation, readOnly, requestKey, requestHash, maxAttempts, shape, ms, stop);
+    return new TxRequest(steps, isolation, readOnly, requestKey, requestHash, maxAttempts, shape, ms, stop, trace);
   }
 
   /** The result shape of {@code execute}: the one statement's result. */
