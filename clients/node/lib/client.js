@@ -13,7 +13,8 @@ const {
 
 const DEFAULT_HOST = '127.0.0.1';
 const DEFAULT_PORT = 7400;
-const TX_OPTIONS = ['isolation', 'readOnly', 'requestKey', 'maxAttempts', 'timeoutMs', 'consistency'];
+const TX_OPTIONS = ['isolation', 'readOnly', 'requestKey', 'maxAttempts', 'timeoutMs', 'consistency',
+  'traceparent'];
 const CLIENT_OPTIONS = ['callTimeoutMs'];
 
 /** One statement's result (PROTOCOL.md section 3, execute). */

@@ -48,6 +48,8 @@ export interface TxOptions extends CallOptions {
   timeoutMs?: number;
   /** 'primary': a readOnly request is never answered by a read replica; 'any' (default): it may be. */
   consistency?: 'any' | 'primary';
+  /** The caller's W3C trace context ('00-<trace id>-<span id>-<flags>'): the request's spans join that trace. */
+  traceparent?: string;
 }
 
 export interface ExecuteOptions extends TxOptions {

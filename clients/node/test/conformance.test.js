@@ -169,7 +169,7 @@ test('conformance vectors, sent raw', { skip }, async () => {
   assert.ok(ran > 100, `${ran} vectors ran`);
 });
 
-const OPTION_NAMES = ['isolation', 'readOnly', 'requestKey', 'maxAttempts', 'timeoutMs', 'consistency'];
+const OPTION_NAMES = ['isolation', 'readOnly', 'requestKey', 'maxAttempts', 'timeoutMs', 'consistency', 'traceparent'];
 
 test('conformance vectors, as client calls', { skip }, async () => {
   const db = await txgate.connect({ host: HOST, port: PORT, clientName: 'node-conformance' });

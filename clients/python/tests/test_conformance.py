@@ -120,7 +120,7 @@ def same_value(expected, actual):
 
 OPTIONS = {"isolation": "isolation", "readOnly": "read_only", "requestKey": "request_key",
            "maxAttempts": "max_attempts", "timeoutMs": "timeout_ms",
-           "consistency": "consistency"}
+           "consistency": "consistency", "traceparent": "traceparent"}
 
 
 def check_result(test, expected, result, where):

@@ -210,28 +210,33 @@ class AsyncClient:
                       isolation: Optional[str] = None, read_only: Optional[bool] = None,
                       request_key: Optional[str] = None, max_attempts: Optional[int] = None,
                       timeout_ms: Optional[int] = None, consistency: Optional[str] = None,
+                      traceparent: Optional[str] = None,
                       retries: int = 0) -> Result:
         """Runs one statement as its own transaction and returns its Result (options as for
         Client.execute)."""
         return Result(await self._request(_execute_request(sql, params, expect, isolation, read_only,
-                                                           request_key, max_attempts, timeout_ms, consistency),
+                                                           request_key, max_attempts, timeout_ms, consistency,
+                                                           traceparent),
                                           retries))
 
     async def batch(self, steps: Iterable[Step], *, isolation: Optional[str] = None,
                     read_only: Optional[bool] = None, request_key: Optional[str] = None,
                     max_attempts: Optional[int] = None, timeout_ms: Optional[int] = None,
-                    consistency: Optional[str] = None, retries: int = 0) -> BatchResult:
+                    consistency: Optional[str] = None,
+                    traceparent: Optional[str] = None, retries: int = 0) -> BatchResult:
         """Runs several statements in one transaction: all or nothing (steps as for Client.batch)."""
         return BatchResult(await self._request(_batch_request(steps, isolation, read_only, request_key,
-                                                              max_attempts, timeout_ms, consistency), retries))
+                                                              max_attempts, timeout_ms, consistency,
+                                                              traceparent), retries))
 
     async def call(self, name: str, args: Optional[Mapping[str, Any]] = None, *,
                    request_key: Optional[str] = None, max_attempts: Optional[int] = None,
                    timeout_ms: Optional[int] = None, consistency: Optional[str] = None,
+                   traceparent: Optional[str] = None,
                    retries: int = 0) -> BatchResult:
         """Runs a named operation defined on the server."""
         return BatchResult(await self._request(_call_request(name, args, request_key, max_attempts, timeout_ms,
-                                                             consistency), retries))
+                                                             consistency, traceparent), retries))
 
     async def ping(self) -> bool:
         await self._request({"op": "ping"})

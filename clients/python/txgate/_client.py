@@ -139,7 +139,8 @@ class BatchResult(List[Result]):
 
 def _options(request: Json, isolation: Optional[str] = None, read_only: Optional[bool] = None,
              request_key: Optional[str] = None, max_attempts: Optional[int] = None,
-             timeout_ms: Optional[int] = None, consistency: Optional[str] = None) -> Json:
+             timeout_ms: Optional[int] = None, consistency: Optional[str] = None,
+             traceparent: Optional[str] = None) -> Json:
     if isolation is not None:
         request["isolation"] = isolation
     if read_only is not None:
@@ -152,22 +153,25 @@ def _options(request: Json, isolation: Optional[str] = None, read_only: Optional
         request["timeoutMs"] = timeout_ms
     if consistency is not None:
         request["consistency"] = consistency
+    if traceparent is not None:
+        request["traceparent"] = traceparent
     return request
 
 
 def _execute_request(sql: str, params: Sequence[Any], expect: Optional[Mapping[str, int]],
                      isolation: Optional[str], read_only: Optional[bool], request_key: Optional[str],
                      max_attempts: Optional[int], timeout_ms: Optional[int] = None,
-                     consistency: Optional[str] = None) -> Json:
+                     consistency: Optional[str] = None, traceparent: Optional[str] = None) -> Json:
     request: Json = {"op": "execute", "sql": sql, "params": [_encode(p) for p in params]}
     if expect:
         request["expect"] = dict(expect)
-    return _options(request, isolation, read_only, request_key, max_attempts, timeout_ms, consistency)
+    return _options(request, isolation, read_only, request_key, max_attempts, timeout_ms, consistency, traceparent)
 
 
 def _batch_request(steps: Iterable[Step], isolation: Optional[str], read_only: Optional[bool],
                    request_key: Optional[str], max_attempts: Optional[int],
-                   timeout_ms: Optional[int] = None, consistency: Optional[str] = None) -> Json:
+                   timeout_ms: Optional[int] = None, consistency: Optional[str] = None,
+                   traceparent: Optional[str] = None) -> Json:
     wire = []
     for step in steps:
         if isinstance(step, Mapping):
@@ -181,14 +185,14 @@ def _batch_request(steps: Iterable[Step], isolation: Optional[str], read_only: O
             s = {"sql": sql, "params": [_encode(p) for p in params]}
         wire.append(s)
     return _options({"op": "batch", "steps": wire}, isolation, read_only, request_key, max_attempts,
-                    timeout_ms, consistency)
+                    timeout_ms, consistency, traceparent)
 
 
 def _call_request(name: str, args: Optional[Mapping[str, Any]], request_key: Optional[str],
                   max_attempts: Optional[int], timeout_ms: Optional[int] = None,
-                  consistency: Optional[str] = None) -> Json:
+                  consistency: Optional[str] = None, traceparent: Optional[str] = None) -> Json:
     request: Json = {"op": "call", "name": name, "args": {k: _encode(v) for k, v in (args or {}).items()}}
-    return _options(request, None, None, request_key, max_attempts, timeout_ms, consistency)
+    return _options(request, None, None, request_key, max_attempts, timeout_ms, consistency, traceparent)
 
 
 def _hello_request(client_name: Optional[str], token: Optional[str] = None, jwt: Optional[str] = None) -> Json:
@@ -414,9 +418,12 @@ class Client:
     def execute(self, sql: str, params: Sequence[Any] = (), *, expect: Optional[Mapping[str, int]] = None,
                 isolation: Optional[str] = None, read_only: Optional[bool] = None,
                 request_key: Optional[str] = None, max_attempts: Optional[int] = None,
-                timeout_ms: Optional[int] = None, consistency: Optional[str] = None,
+                timeout_ms: Optional[int] = None, consistency: Optional[str] = None, traceparent: Optional[str] = None,
                 retries: int = 0) -> Result:
         """Runs one statement as its own transaction and returns its Result.
+
+        traceparent: the caller's W3C trace context ("00-<trace id>-<span id>-<flags>"); on a server
+        with tracing on, the request's spans join that trace.
 
         consistency: "primary" keeps a read_only request off the server's read replicas; "any"
         (the server's default) lets it go to one.
@@ -426,25 +433,25 @@ class Client:
         not read-only gets a new request key when it has none, so a resend is exactly-once.
         """
         return Result(self._request(_execute_request(sql, params, expect, isolation, read_only, request_key,
-                                                     max_attempts, timeout_ms, consistency), retries))
+                                                     max_attempts, timeout_ms, consistency, traceparent), retries))
 
     def batch(self, steps: Iterable[Step], *, isolation: Optional[str] = None, read_only: Optional[bool] = None,
               request_key: Optional[str] = None, max_attempts: Optional[int] = None,
-              timeout_ms: Optional[int] = None, consistency: Optional[str] = None,
+              timeout_ms: Optional[int] = None, consistency: Optional[str] = None, traceparent: Optional[str] = None,
               retries: int = 0) -> BatchResult:
         """Runs several statements in one transaction: all or nothing.
 
         steps: (sql, params) tuples, or dicts with "sql", "params" and optionally "expect".
         """
         return BatchResult(self._request(_batch_request(steps, isolation, read_only, request_key, max_attempts,
-                                                        timeout_ms, consistency), retries))
+                                                        timeout_ms, consistency, traceparent), retries))
 
     def call(self, name: str, args: Optional[Mapping[str, Any]] = None, *, request_key: Optional[str] = None,
              max_attempts: Optional[int] = None, timeout_ms: Optional[int] = None,
-             consistency: Optional[str] = None, retries: int = 0) -> BatchResult:
+             consistency: Optional[str] = None, traceparent: Optional[str] = None, retries: int = 0) -> BatchResult:
         """Runs a named operation defined on the server."""
         return BatchResult(self._request(_call_request(name, args, request_key, max_attempts, timeout_ms,
-                                                       consistency), retries))
+                                                       consistency, traceparent), retries))
 
     def ping(self) -> bool:
         self._request({"op": "ping"})

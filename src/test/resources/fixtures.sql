@@ -70,3 +70,18 @@ CREATE TABLE t_locks (
   v  INT NOT NULL
 ) ENGINE=InnoDB;
 INSERT INTO t_locks (id, v) VALUES (1, 0), (2, 0), (3, 0), (4, 0), (5, 0), (6, 0), (7, 0), (8, 0);
+
+-- Tracing (io.txgate.tracing.TracingTest).
+DROP TABLE IF EXISTS t_accounts_otel;
+CREATE TABLE t_accounts_otel (
+  id      INT PRIMARY KEY,
+  owner   VARCHAR(64) NOT NULL,
+  balance DECIMAL(15,2) NOT NULL DEFAULT 0
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
+
+DROP TABLE IF EXISTS t_items_otel;
+CREATE TABLE t_items_otel (
+  id    BIGINT AUTO_INCREMENT PRIMARY KEY,
+  tag   VARCHAR(64) NOT NULL,
+  UNIQUE KEY tag (tag)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;

@@ -15,6 +15,7 @@ import io.txgate.db.EmbeddedDatabase;
 import io.txgate.db.SchemaLoader;
 import io.txgate.metrics.Telemetry;
 import io.txgate.tcp.FileLimits;
+import io.txgate.tracing.Tracing;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
@@ -60,13 +61,14 @@ public final class Main {
   }
 
   private static void run() {
-    Telemetry telemetry = new Telemetry();
     // Registered before anything starts, so that whatever has started is stopped, in order, by the
     // one hook: the embedded database registers none of its own (see EmbeddedDatabase).
     AtomicReference<Vertx> vertx = new AtomicReference<>();
     AtomicReference<Txgate> txgate = new AtomicReference<>();
     AtomicReference<EmbeddedDatabase> embedded = new AtomicReference<>();
-    Thread hook = new Thread(() -> shutdown(vertx.get(), txgate.get(), embedded.get()), "txgate-shutdown");
+    AtomicReference<Tracing> tracing = new AtomicReference<>();
+    Thread hook = new Thread(() -> shutdown(vertx.get(), txgate.get(), embedded.get(), tracing.get()),
+      "txgate-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     onHangUp(txgate);
     try {
@@ -81,12 +83,17 @@ public final class Main {
       }
       TxgateConfig config = TxgateConfig.from(merged);
       FileLimits.check(config.protocol().maxConnections(), config.db().poolSize());
+      tracing.set(Tracing.from(config.observability()));
+      if (tracing.get().on()) {
+        LOG.info("tracing: spans to {} over OTLP/gRPC", config.observability().otlpEndpoint());
+      }
+      Telemetry telemetry = new Telemetry(tracing.get());
       Membership membership;
       if (config.cluster().enabled()) {
         TxgateConfig.Cluster c = config.cluster();
         LOG.info("joining cluster '{}' as {}:{}, members {}", c.name(), c.host(), c.port(), c.members());
         ClusterStart.Node node = Await.result(ClusterStart.start(telemetry.vertxOptions(), telemetry.metricsFactory(),
-          c, NodeMetadata.of(config)));
+          telemetry.tracing().vertxTracer(), c, NodeMetadata.of(config)));
         vertx.set(node.vertx());
         membership = node.membership();
         LOG.info("cluster '{}' joined as node {}: {} node(s)", c.name(), membership.self(), membership.nodes().size());
@@ -163,11 +170,11 @@ public final class Main {
 
   /**
    * The graceful stop, in the only safe order: txgate drains (requests in flight finish, then the
-   * pool closes), then Vert.x closes, then the embedded database stops, last, so that no request in
-   * flight loses its database. Any of {@code vertx}, {@code txgate} and {@code embedded} may be
-   * null (not started).
+   * pool closes), then Vert.x closes, then the last spans go out, then the embedded database stops,
+   * last, so that no request in flight loses its database. Any of {@code vertx}, {@code txgate},
+   * {@code embedded} and {@code tracing} may be null (not started).
    */
-  static void shutdown(Vertx vertx, Txgate txgate, EmbeddedDatabase embedded) {
+  static void shutdown(Vertx vertx, Txgate txgate, EmbeddedDatabase embedded, Tracing tracing) {
     LOG.info("shutting down: finishing requests in flight");
     try {
       if (txgate != null) {
@@ -179,6 +186,10 @@ public final class Main {
       }
     } catch (Exception e) {
       LOG.warn("shutdown: {}", rootMessage(e));
+    }
+    if (tracing != null) {
+      // After Vert.x: the spans of the requests that finished while draining go out too.
+      tracing.close();
     }
     if (embedded != null) {
       embedded.close();

@@ -57,7 +57,7 @@ class EmbeddedShutdownTest {
       try (WireClient sleeper = new WireClient(config.protocol().port())) {
         sleeper.send(execute(1, "SELECT SLEEP(2) AS slept"));
         awaitInFlight(helper, url);
-        Thread shutdown = new Thread(() -> Main.shutdown(vertx, txgate, db), "test-shutdown");
+        Thread shutdown = new Thread(() -> Main.shutdown(vertx, txgate, db, null), "test-shutdown");
         shutdown.start();
         JsonObject answer = sleeper.read();
         assertThat(answer.getBoolean("ok")).as(answer.encode()).isTrue();

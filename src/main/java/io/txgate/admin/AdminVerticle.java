@@ -211,7 +211,10 @@ public final class AdminVerticle extends VerticleBase {
         latest = monitor.all().encode();
       }
     });
-    server = vertx.createHttpServer(ServerTls.apply(new HttpServerOptions(), tls));
+    // With tracing on, a console request gets a span only when it carries a traceparent: the
+    // scrapes of /metrics and the console's own polling would otherwise each start a trace.
+    server = vertx.createHttpServer(ServerTls.apply(new HttpServerOptions()
+      .setTracingPolicy(io.vertx.core.tracing.TracingPolicy.PROPAGATE), tls));
     Future<?> answering = clustered
       ? new NodeAgent(monitor, audit, membership.self(), nodeName).register(vertx).onSuccess(c -> agent = c)
       : Future.succeededFuture();

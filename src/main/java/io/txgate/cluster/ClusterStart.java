@@ -6,10 +6,12 @@ import com.hazelcast.config.NetworkConfig;
 import io.txgate.config.TxgateConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.spi.VertxMetricsFactory;
+import io.vertx.core.spi.VertxTracerFactory;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.net.InetAddress;
@@ -30,8 +32,11 @@ public final class ClusterStart {
   public record Node(Vertx vertx, Membership membership) {
   }
 
-  public static Future<Node> start(VertxOptions options, VertxMetricsFactory metrics, TxgateConfig.Cluster cluster,
-                                   JsonObject metadata) {
+  /**
+   * @param tracer Vert.x's tracer (see {@code tracing.Tracing}); null when tracing is off
+   */
+  public static Future<Node> start(VertxOptions options, VertxMetricsFactory metrics, VertxTracerFactory tracer,
+                                   TxgateConfig.Cluster cluster, JsonObject metadata) {
     HazelcastClusterManager manager;
     try {
       manager = new HazelcastClusterManager(hazelcast(cluster));
@@ -43,7 +48,8 @@ public final class ClusterStart {
       .setPort(cluster.eventBusPort())
       .setClusterPublicHost(cluster.host())
       .setClusterNodeMetadata(metadata));
-    return Vertx.builder().with(options).withMetrics(metrics).withClusterManager(manager).buildClustered()
+    VertxBuilder builder = Vertx.builder().with(options).withMetrics(metrics).withClusterManager(manager);
+    return (tracer == null ? builder : builder.withTracer(tracer)).buildClustered()
       .map(vertx -> new Node(vertx, new ClusterMembership(vertx, manager)));
   }
 

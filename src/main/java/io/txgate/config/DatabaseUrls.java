@@ -167,7 +167,12 @@ public final class DatabaseUrls {
     }
     String driverUrl = forDriver.isEmpty() ? base : base + "?" + String.join("&", forDriver);
     try {
-      return new Parsed(MySQLConnectOptions.fromUri(driverUrl), sslMode, sslCa);
+      // No spans from the SQL client itself, on any connection txgate makes: they would carry each
+      // statement's raw text, literals and all (db.query.text). With tracing on, txgate makes its
+      // own statement spans, with fingerprints (see tracing.RequestTrace).
+      MySQLConnectOptions options = MySQLConnectOptions.fromUri(driverUrl);
+      options.setTracingPolicy(io.vertx.core.tracing.TracingPolicy.IGNORE);
+      return new Parsed(options, sslMode, sslCa);
     } catch (RuntimeException e) {
       // The driver's message repeats the whole URL, password included: never pass it on.
       throw malformed(url);

@@ -159,6 +159,12 @@ public final class Keys {
    */
   public static final Key OBSERVABILITY_LOCK_WAIT_SAMPLE_MS =
     new Key("observability.lockWaitSampleMs", "TXGATE_OBSERVABILITY_LOCK_WAIT_SAMPLE_MS", 1_000);
+  /** Tracing: none (nothing of it runs) or otlp (spans to an OpenTelemetry collector). */
+  public static final Key OBSERVABILITY_TRACING =
+    new Key("observability.tracing", "TXGATE_OBSERVABILITY_TRACING", "none");
+  /** Where otlp sends spans: an OTLP/gRPC endpoint. */
+  public static final Key OBSERVABILITY_OTLP_ENDPOINT =
+    new Key("observability.otlpEndpoint", "TXGATE_OBSERVABILITY_OTLP_ENDPOINT", "http://127.0.0.1:4317");
 
   public static final List<Key> ALL = List.of(
     DB_URL, DB_POOL_SIZE, DB_MAX_WAIT_QUEUE, DB_ACQUIRE_TIMEOUT_MS, DB_CONNECT_TIMEOUT_MS,
@@ -180,7 +186,8 @@ public final class Keys {
     PROTOCOL_TLS_CERT_FILE, PROTOCOL_TLS_KEY_FILE, PROTOCOL_TLS_CA_FILE, PROTOCOL_TLS_CLIENT_AUTH,
     PROTOCOL_TLS_REQUIRED, ADMIN_TLS_CERT_FILE, ADMIN_TLS_KEY_FILE,
     OBSERVABILITY_SLOW_REQUEST_MS, OBSERVABILITY_LOG_PARAMS, OBSERVABILITY_DIGESTS, OBSERVABILITY_DIGEST_CAP,
-    OBSERVABILITY_DIGEST_METRICS_TOP, OBSERVABILITY_LOCK_WAIT_SAMPLE_MS);
+    OBSERVABILITY_DIGEST_METRICS_TOP, OBSERVABILITY_LOCK_WAIT_SAMPLE_MS,
+    OBSERVABILITY_TRACING, OBSERVABILITY_OTLP_ENDPOINT);
 
   private Keys() {
   }

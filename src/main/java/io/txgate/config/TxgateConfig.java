@@ -14,6 +14,27 @@ import io.vertx.core.json.JsonObject;
 public record TxgateConfig(Db db, Protocol protocol, Tx tx, Admin admin, Embedded embedded, Access access,
                            Cluster cluster, Observability observability) {
 
+  /** The configuration without an {@code observability} section: tracing off. */
+  public TxgateConfig(Db db, Protocol protocol, Tx tx, Admin admin, Embedded embedded, Access access,
+                      Cluster cluster) {
+    this(db, protocol, tx, admin, embedded, access, cluster, Observability.DEFAULTS);
+  }
+
+  /** Where spans go: nowhere ({@code none}) or to an OpenTelemetry collector over OTLP. */
+  public enum TracingMode {
+    NONE, OTLP;
+
+    static TracingMode of(String value) {
+      for (TracingMode m : values()) {
+        if (m.name().equalsIgnoreCase(value.trim())) {
+          return m;
+        }
+      }
+      throw new ConfigException(Keys.OBSERVABILITY_TRACING, "'" + value + "' is not one of none, otlp");
+    }
+  }
+
+
   /**
    * The database and its pool. {@code url} may hold a password: {@link #toString} hides it.
    * {@code tls} is what the URL's parameters and the {@code db.tls} keys together ask for.
@@ -211,9 +232,16 @@ public record TxgateConfig(Db db, Protocol protocol, Tx tx, Admin admin, Embedde
    * @param digestMetricsTop how many digests, the top ones by total time, {@code /metrics} exposes
    * @param lockWaitSampleMs a request holding its connection this long makes txgate sample the
    *     lock-wait views; 0: never
+   * @param tracing none: no span is made, nothing of OpenTelemetry runs; otlp: a span per request,
+   *     attempt and statement, exported to {@code otlpEndpoint}
+   * @param otlpEndpoint the collector's OTLP/gRPC endpoint, an http or https URL
    */
   public record Observability(int slowRequestMs, boolean logParams, boolean digests, int digestCap,
-                              int digestMetricsTop, int lockWaitSampleMs) {
+                              int digestMetricsTop, int lockWaitSampleMs, TracingMode tracing,
+                              String otlpEndpoint) {
+    /** Every key at its default: what a configuration without an {@code observability} section has. */
+    public static final Observability DEFAULTS = new Observability(1_000, false, true, 2000, 20, 1_000, TracingMode.NONE,
+      "http://127.0.0.1:4317");
   }
 
   /** The embedded MariaDB that runs when no database is configured. */
@@ -342,8 +370,27 @@ public record TxgateConfig(Db db, Protocol protocol, Tx tx, Admin admin, Embedde
       Keys.OBSERVABILITY_DIGESTS.bool(m),
       Keys.OBSERVABILITY_DIGEST_CAP.integer(m, 10, 1_000_000),
       Keys.OBSERVABILITY_DIGEST_METRICS_TOP.integer(m, 0, 1000),
-      Keys.OBSERVABILITY_LOCK_WAIT_SAMPLE_MS.integer(m, 0, 3_600_000));
+      Keys.OBSERVABILITY_LOCK_WAIT_SAMPLE_MS.integer(m, 0, 3_600_000),
+      TracingMode.of(Keys.OBSERVABILITY_TRACING.string(m)),
+      otlpEndpoint(m));
     return new TxgateConfig(db, protocol, tx, admin, embedded, access, cluster(m), observability);
+  }
+
+  /** The OTLP endpoint, checked: an http or https URL with a host. */
+  private static String otlpEndpoint(JsonObject m) {
+    String endpoint = Keys.OBSERVABILITY_OTLP_ENDPOINT.string(m);
+    java.net.URI uri;
+    try {
+      uri = new java.net.URI(endpoint);
+    } catch (java.net.URISyntaxException e) {
+      uri = null;
+    }
+    // The OTLP exporter takes http or https with a host, and fails later, less clearly, on anything else.
+    if (uri == null || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+      throw new ConfigException(Keys.OBSERVABILITY_OTLP_ENDPOINT, "'" + endpoint
+        + "' is not an http:// or https:// URL with a host, such as http://127.0.0.1:4317");
+    }
+    return endpoint;
   }
 
   private static Cluster cluster(JsonObject m) {

@@ -6,8 +6,11 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.distribution.ValueAtPercentile;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.txgate.tracing.Tracing;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.spi.VertxTracerFactory;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
@@ -44,7 +47,16 @@ public final class Telemetry {
   public record OperationMeters(Counter calls, Counter errors, Counter retries, Timer latency) {
   }
 
+  /** Where spans go; off unless observability.tracing says otherwise. */
+  private final Tracing tracing;
+
+  /** Metrics, no tracing. */
   public Telemetry() {
+    this(Tracing.off());
+  }
+
+  public Telemetry(Tracing tracing) {
+    this.tracing = tracing;
     latency = Timer.builder("txgate.request")
       .description("Time from a request's arrival to its response")
       .publishPercentiles(0.5, 0.99)
@@ -59,7 +71,14 @@ public final class Telemetry {
    * transfer throughput by about 10% on the benchmark machine; see docs/BENCHMARKS.md).
    */
   public Vertx newVertx() {
-    return Vertx.builder().with(vertxOptions()).withMetrics(metricsFactory()).build();
+    VertxBuilder builder = Vertx.builder().with(vertxOptions()).withMetrics(metricsFactory());
+    VertxTracerFactory tracer = tracing.vertxTracer();
+    return (tracer == null ? builder : builder.withTracer(tracer)).build();
+  }
+
+  /** Where txgate's spans go. */
+  public Tracing tracing() {
+    return tracing;
   }
 
   /** The options of {@link #newVertx()}, for a Vert.x built elsewhere (a clustered one). */

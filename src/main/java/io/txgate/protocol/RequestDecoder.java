@@ -218,14 +218,44 @@ public final class RequestDecoder {
         throw bad(e.getMessage());
       }
     }
-    if (iso == null && readOnly == null && key == null && attempts == null && timeout == null && where == null) {
+    TraceContext trace = trace(json);
+    if (iso == null && readOnly == null && key == null && attempts == null && timeout == null && where == null
+        && trace == null) {
       return TxOptions.NONE;
     }
-    // The deadline is how long the client waits, not what it asks for, and consistency only where
-    // it reads from: a resend with another timeoutMs or consistency is the same request.
+    // The deadline is how long the client waits, not what it asks for, consistency only where it
+    // reads from, and the trace context who is watching: a resend with another timeoutMs,
+    // consistency or traceparent is the same request.
     return new TxOptions(isolation, (Boolean) readOnly, (String) key, (Integer) attempts,
-      key == null ? null : Canonical.digest(json, "id", "requestKey", "timeoutMs", "consistency"),
-      (Integer) timeout, consistency);
+      key == null ? null : Canonical.digest(json, "id", "requestKey", "timeoutMs", "consistency", "traceparent",
+        "tracestate"),
+      (Integer) timeout, consistency, trace);
+  }
+
+  /**
+   * Reads {@code traceparent} and {@code tracestate}: strings, or absent. Their content is not
+   * judged here: an invalid value is ignored when a span is made (see {@link TraceContext}), but a
+   * value of the wrong JSON type is a malformed request like any other. A value too long to be valid
+   * is dropped here already. A tracestate without a traceparent means nothing (W3C Trace Context,
+   * 3.3) and is dropped too.
+   */
+  private static TraceContext trace(JsonObject json) {
+    String parent = traceField(json, "traceparent", TraceContext.MAX_TRACEPARENT);
+    String state = traceField(json, "tracestate", TraceContext.MAX_TRACESTATE);
+    return parent == null ? null : new TraceContext(parent, state);
+  }
+
+  private static String traceField(JsonObject json, String field, int maxChars) {
+    Object v = json.getValue(field);
+    if (v == null) {
+      return null;
+    }
+    if (!(v instanceof String s)) {
+      throw bad("'" + field + "' must be a string (W3C Trace Context), such as"
+        + " \"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01\"");
+    }
+    // Longer than any valid value: invalid, so ignored like every other invalid value.
+    return s.length() > maxChars ? null : s;
   }
 
   private Statement statement(JsonObject json, String where) {

@@ -15,11 +15,18 @@ package io.txgate.protocol;
  *     retries and COMMIT
  * @param consistency where a {@code readOnly} request's reads may come from ({@code "primary"}: never
  *     a replica)
+ * @param trace the client's W3C trace context, continued by txgate's spans while tracing is on
  */
 public record TxOptions(Isolation isolation, Boolean readOnly, String requestKey, Integer maxAttempts,
-                        String requestHash, Integer timeoutMs, Consistency consistency) {
+                        String requestHash, Integer timeoutMs, Consistency consistency, TraceContext trace) {
 
-  public static final TxOptions NONE = new TxOptions(null, null, null, null, null, null, null);
+  public static final TxOptions NONE = new TxOptions(null, null, null, null, null, null, null, null);
+
+  /** Options without a trace context. */
+  public TxOptions(Isolation isolation, Boolean readOnly, String requestKey, Integer maxAttempts,
+                   String requestHash, Integer timeoutMs, Consistency consistency) {
+    this(isolation, readOnly, requestKey, maxAttempts, requestHash, timeoutMs, consistency, null);
+  }
 
   /** Options without a {@code consistency}. */
   public TxOptions(Isolation isolation, Boolean readOnly, String requestKey, Integer maxAttempts,

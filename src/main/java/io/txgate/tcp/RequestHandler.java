@@ -24,6 +24,8 @@ import io.txgate.replica.ReadRouter;
 import io.txgate.timing.RequestTiming;
 import io.txgate.timing.SlowLog;
 import io.txgate.timing.TimingMetrics;
+import io.txgate.tracing.RequestTrace;
+import io.txgate.tracing.Tracing;
 import io.txgate.tx.TxRequest;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -48,6 +50,7 @@ public final class RequestHandler {
   private final RateLimiter rates = new RateLimiter();
   private final TimingMetrics timing;
   private final SlowLog slowLog;
+  private final Tracing tracing;
 
   /**
    * @param operations read once per request: a reload replaces them for the next request
@@ -61,6 +64,7 @@ public final class RequestHandler {
     this.decoder = decoder;
     this.tx = tx;
     this.telemetry = telemetry;
+    this.tracing = telemetry.tracing();
     this.authenticator = authenticator;
   }
 
@@ -91,18 +95,28 @@ public final class RequestHandler {
     // Only requests that may reach the database have a time split; a ping has nothing to split.
     RequestTiming t = request instanceof Request.Execute || request instanceof Request.Batch
       || request instanceof Request.Call ? new RequestTiming(queuedNanos) : null;
+    RequestTrace trace = null;
     try {
-      result = mustAuthenticate(session) ? authenticate(request, session) : dispatch(request, session, t);
+      if (mustAuthenticate(session)) {
+        result = authenticate(request, session);
+      } else {
+        trace = tracing.on() ? trace(request, session) : null;
+        result = dispatch(request, session, t, trace);
+      }
     } catch (RuntimeException e) {
       // A client's mistake (ProtocolException) or a bug: either way the frame gets its answer
       // (Errors.translate turns a bug into INTERNAL with a reference that is logged once).
       result = Future.failedFuture(e);
     }
+    RequestTrace finalTrace = trace;
     return result.transform(ar -> {
       Response response = ar.succeeded()
         ? Response.success(request.id(), ar.result())
         : Response.failure(Errors.translate(ar.cause()).withId(request.id()));
       String code = response.ok() ? null : response.error().getString("code");
+      if (finalTrace != null) {
+        finalTrace.end(code);
+      }
       record(request.op(), startedNanos, code);
       if (session.client() != null) {
         telemetry.clientRequest(session.client().name(), code != null);
@@ -131,6 +145,24 @@ public final class RequestHandler {
         org.slf4j.LoggerFactory.getLogger(RequestHandler.class).warn("slow log: {}", e.toString());
       }
     }
+  }
+
+  /** The span of a request that runs a transaction; null for any other. */
+  private RequestTrace trace(Request request, ClientSession session) {
+    TxOptions o;
+    String operation = null;
+    if (request instanceof Request.Execute e) {
+      o = e.options();
+    } else if (request instanceof Request.Batch b) {
+      o = b.options();
+    } else if (request instanceof Request.Call c) {
+      o = c.options();
+      operation = c.name();
+    } else {
+      return null;
+    }
+    String client = session.client() != null ? session.client().name() : session.clientName();
+    return tracing.request(request.op(), operation, session.id(), client, o.trace());
   }
 
   private static boolean code(String actual, String expected) {
@@ -200,7 +232,7 @@ public final class RequestHandler {
     return result;
   }
 
-  private Future<JsonObject> dispatch(Request request, ClientSession session, RequestTiming t) {
+  private Future<JsonObject> dispatch(Request request, ClientSession session, RequestTiming t, RequestTrace trace) {
     Client client = currentClient(session);
     if (client != null && !rates.tryAcquire(client)) {
       throw Permits.rateExceeded(client);
@@ -220,11 +252,11 @@ public final class RequestHandler {
     }
     if (request instanceof Request.Execute e) {
       rawSqlAllowed(client, List.of(e.step()));
-      return run(null, List.of(e.step()), e.options(), null, null, false, TxRequest::single, session, client, t);
+      return run(null, List.of(e.step()), e.options(), null, null, false, TxRequest::single, session, client, t, trace);
     }
     if (request instanceof Request.Batch b) {
       rawSqlAllowed(client, b.steps());
-      return run(null, b.steps(), b.options(), null, null, false, TxRequest::many, session, client, t);
+      return run(null, b.steps(), b.options(), null, null, false, TxRequest::many, session, client, t, trace);
     }
     if (request instanceof Request.Call c) {
       if (client != null) {
@@ -241,7 +273,7 @@ public final class RequestHandler {
       }
       List<Step> steps = Operations.bind(op, c.args());
       return run(c.name(), steps, c.options(), op.isolation(), op.maxAttempts(), op.readOnly(), TxRequest::many, session,
-        client, t);
+        client, t, trace);
     }
     throw new IllegalStateException("unhandled request type " + request.getClass());
   }
@@ -249,7 +281,7 @@ public final class RequestHandler {
   /** @param opName the named operation called, or null for ad-hoc SQL */
   private Future<JsonObject> run(String opName, List<Step> steps, TxOptions o, Isolation opIsolation, Integer opMaxAttempts,
                                  boolean opReadOnly, Function<List<JsonObject>, JsonObject> shape,
-                                 ClientSession session, Client client, RequestTiming t) {
+                                 ClientSession session, Client client, RequestTiming t, RequestTrace trace) {
     // A request may lower the attempt limit, never raise it above the operation's or the server's.
     int attempts = Math.min(tx.maxAttempts(), opMaxAttempts == null ? tx.maxAttempts() : opMaxAttempts);
     if (o.maxAttempts() != null) {
@@ -269,7 +301,7 @@ public final class RequestHandler {
     }
     t.steps(steps);
     return runner.run(new TxRequest(steps, isolation, readOnly, o.requestKey(),
-      o.requestHash(), attempts, shape, timeoutMs, session.stopSignal(), t, opName, session), o.primaryOnly(), session.writes());
+      o.requestHash(), attempts, shape, timeoutMs, session.stopSignal(), t, opName, session, trace), o.primaryOnly(), session.writes());
   }
 
   /**

@@ -13,6 +13,7 @@ import io.txgate.protocol.Isolation;
 import io.txgate.protocol.ProtocolException;
 import io.txgate.protocol.Statement;
 import io.txgate.protocol.Step;
+import io.txgate.tracing.RequestTrace;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -201,7 +202,8 @@ public final class TransactionRunner {
   private Future<JsonObject> attempt(SqlConnection conn, Job job, int n) {
     stats.attempts.increment();
     job.exec().attempt(n);
-    return once(conn, job, n)
+    RequestTrace trace = job.request().trace();
+    return (trace == null ? once(conn, job, n) : trace.attempt(n, () -> once(conn, job, n)))
       .onSuccess(x -> admission.success(job::kind))
       .recover(t -> {
         Throwable cause = t instanceof StepFailed s ? s.getCause() : t;
@@ -354,7 +356,7 @@ public final class TransactionRunner {
       Statement s = r.steps().get(0).statement();
       boolean write = job.plan().writes();
       job.exec().writing(write);
-      return statement(conn, s, d)
+      return statement(conn, s, d, r.trace(), 0)
         .map(result -> {
           job.exec().writing(false);
           stats.committed.increment();
@@ -446,8 +448,8 @@ public final class TransactionRunner {
       : RequestKeys.claim(conn, r.requestKey(), r.requestHash());
     sent.add(claim);
     int opening = sent.size();
-    for (Step step : r.steps()) {
-      sent.add(statement(conn, step.statement(), d));
+    for (int i = 0; i < r.steps().size(); i++) {
+      sent.add(statement(conn, r.steps().get(i).statement(), d, r.trace(), i));
     }
     // The connection answers in order: once every future is complete, nothing is in flight.
     return Future.join(sent).transform(ignored -> {
@@ -519,7 +521,7 @@ public final class TransactionRunner {
       return Future.failedFuture(stop);
     }
     Step step = r.steps().get(index);
-    return statement(conn, step.statement(), d)
+    return statement(conn, step.statement(), d, r.trace(), index)
       .recover(t -> Future.failedFuture(new StepFailed(index, t)))
       .compose(result -> {
         StepFailed missed = missedExpectation(step, result, index, d);
@@ -531,8 +533,15 @@ public final class TransactionRunner {
       });
   }
 
-  /** Runs one statement; {@code d} counts it in the statement digests (null: they are off). */
-  private Future<JsonObject> statement(SqlConnection conn, Statement s, Attempt d) {
+  /**
+   * Runs one statement: in a span of its own when the request is traced; {@code d} counts it in the
+   * statement digests (null: they are off).
+   */
+  private Future<JsonObject> statement(SqlConnection conn, Statement s, Attempt d, RequestTrace trace, int step) {
+    return trace == null ? execute(conn, s, d) : trace.statement(step, s.sql(), () -> execute(conn, s, d));
+  }
+
+  private Future<JsonObject> execute(SqlConnection conn, Statement s, Attempt d) {
     int maxRows = settings.maxResultRows();
     Future<JsonObject> answer = conn.preparedQuery(s.sql())
       .collecting(ResultSets.collector(maxRows))

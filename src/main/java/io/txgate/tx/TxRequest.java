@@ -3,6 +3,7 @@ package io.txgate.tx;
 import io.txgate.protocol.Isolation;
 import io.txgate.protocol.Step;
 import io.txgate.timing.RequestTiming;
+import io.txgate.tracing.RequestTrace;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.function.Function;
@@ -23,17 +24,18 @@ import java.util.function.Function;
  * @param operation the named operation's name, or null for ad-hoc SQL: what its statements are counted
  *     under in the statement digests
  * @param holder the client session the request runs for, named in the lock views; null for none
+ * @param trace the request's spans; null when tracing is off
  */
 public record TxRequest(List<Step> steps, Isolation isolation, boolean readOnly, String requestKey,
                         String requestHash, int maxAttempts, Function<List<JsonObject>, JsonObject> shape,
                         int timeoutMs, StopSignal stop, RequestTiming timing, String operation,
-                        io.txgate.locks.Holder holder) {
+                        io.txgate.locks.Holder holder, RequestTrace trace) {
 
   /** An ad-hoc request (no named operation). */
   public TxRequest(List<Step> steps, Isolation isolation, boolean readOnly, String requestKey, String requestHash,
                    int maxAttempts, Function<List<JsonObject>, JsonObject> shape, int timeoutMs, StopSignal stop,
                    RequestTiming timing) {
-    this(steps, isolation, readOnly, requestKey, requestHash, maxAttempts, shape, timeoutMs, stop, timing, null, null);
+    this(steps, isolation, readOnly, requestKey, requestHash, maxAttempts, shape, timeoutMs, stop, timing, null, null, null);
   }
 
   public TxRequest {
@@ -55,7 +57,7 @@ public record TxRequest(List<Step> steps, Isolation isolation, boolean readOnly,
 
   /** The same request with another deadline: what is left of it, for a second try elsewhere. */
   public TxRequest withTimeout(int ms) {
-    return new TxRequest(steps, isolation, readOnly, requestKey, requestHash, maxAttempts, shape, ms, stop, timing, operation, holder);
+    return new TxRequest(steps, isolation, readOnly, requestKey, requestHash, maxAttempts, shape, ms, stop, timing, operation, holder, trace);
   }
 
   /** The result shape of {@code execute}: the one statement's result. */

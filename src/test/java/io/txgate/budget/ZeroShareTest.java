@@ -80,6 +80,7 @@ class ZeroShareTest {
       .put("TXGATE_CLUSTER_HEARTBEAT_TIMEOUT_SECONDS", 3));
     Telemetry telemetry = new Telemetry();
     ClusterStart.Node node = TestServer.await(ClusterStart.start(telemetry.vertxOptions(), telemetry.metricsFactory(),
+      telemetry.tracing().vertxTracer(),
       config.cluster(), NodeMetadata.of(config)));
     try {
       Txgate txgate = TestServer.await(Txgate.start(node.vertx(), config, telemetry, node.membership(), null, null));

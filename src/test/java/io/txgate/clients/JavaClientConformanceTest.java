@@ -158,9 +158,13 @@ class JavaClientConformanceTest {
     if (o.containsKey("consistency")) {
       options.consistency(io.txgate.client.Consistency.valueOf(o.getString("consistency").toUpperCase(java.util.Locale.ROOT)));
     }
+    if (o.containsKey("traceparent")) {
+      options.traceparent(o.getString("traceparent"));
+    }
     // An option this runner does not know would otherwise be dropped, and its vector pass untested.
     java.util.Set<String> unknown = new java.util.TreeSet<>(o.fieldNames());
-    unknown.removeAll(java.util.Set.of("isolation", "readOnly", "requestKey", "maxAttempts", "timeoutMs", "consistency"));
+    unknown.removeAll(java.util.Set.of("isolation", "readOnly", "requestKey", "maxAttempts", "timeoutMs", "consistency",
+      "traceparent"));
     if (!unknown.isEmpty()) {
       throw new IllegalArgumentException("options this runner does not map to TxOptions: " + unknown);
     }

@@ -65,6 +65,12 @@ final class ClientFrames {
     if (o.timeoutMs() != null) {
       json.put("timeoutMs", o.timeoutMs());
     }
+    if (o.trace() != null) {
+      json.put("traceparent", o.trace().traceparent());
+      if (o.trace().tracestate() != null) {
+        json.put("tracestate", o.trace().tracestate());
+      }
+    }
   }
 
   private static JsonObject putStatement(JsonObject json, Statement s) {

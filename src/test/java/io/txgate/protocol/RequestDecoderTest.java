@@ -148,6 +148,41 @@ class RequestDecoderTest {
   }
 
   @Test
+  void carriesTheW3cTraceContextVerbatim() {
+    String parent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+    Request r = new Request.Execute(3, new Step(new Statement("SELECT 1", List.of()), null),
+      new TxOptions(null, null, null, null, null, null, null, new TraceContext(parent, "vendor=abc")));
+    assertThat(roundTrip(r)).isEqualTo(r);
+    // Not judged here: an invalid value is ignored where a span is made (W3C: never refuse the request).
+    Request.Execute upper = (Request.Execute) decoder.decode(Buffer.buffer(
+      "{\"id\":1,\"op\":\"execute\",\"sql\":\"SELECT 1\",\"traceparent\":\"" + parent.toUpperCase() + "\"}"));
+    assertThat(upper.options().trace()).isEqualTo(new TraceContext(parent.toUpperCase(), null));
+  }
+
+  @Test
+  void dropsATraceContextThatCannotBeValidAndRefusesOneOfTheWrongType() {
+    String base = "{\"id\":5,\"op\":\"batch\",\"steps\":[{\"sql\":\"SELECT 1\"}],";
+    Request.Batch tooLong = (Request.Batch) decoder.decode(Buffer.buffer(
+      base + "\"traceparent\":\"" + "0".repeat(TraceContext.MAX_TRACEPARENT + 1) + "\"}"));
+    assertThat(tooLong.options()).isEqualTo(TxOptions.NONE);
+    // A tracestate means nothing without a traceparent (W3C Trace Context, 3.3).
+    Request.Batch stateOnly = (Request.Batch) decoder.decode(Buffer.buffer(base + "\"tracestate\":\"a=b\"}"));
+    assertThat(stateOnly.options()).isEqualTo(TxOptions.NONE);
+    assertThat(rejected(base + "\"traceparent\":42}").getMessage()).contains("'traceparent' must be a string");
+    assertThat(rejected(base + "\"traceparent\":\"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01\","
+      + "\"tracestate\":[\"a=b\"]}").getMessage()).contains("'tracestate' must be a string");
+  }
+
+  @Test
+  void aRequestKeysDigestIgnoresTheTraceContext() {
+    String a = "{\"id\":1,\"op\":\"execute\",\"sql\":\"SELECT ?\",\"params\":[1],\"requestKey\":\"k-1\"}";
+    String b = "{\"id\":1,\"op\":\"execute\",\"sql\":\"SELECT ?\",\"params\":[1],\"requestKey\":\"k-1\","
+      + "\"traceparent\":\"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01\",\"tracestate\":\"x=y\"}";
+    assertThat(((Request.Execute) decoder.decode(Buffer.buffer(b))).options().requestHash())
+      .isEqualTo(((Request.Execute) decoder.decode(Buffer.buffer(a))).options().requestHash());
+  }
+
+  @Test
   void rejectsIllTypedTransactionOptions() {
     String base = "{\"id\":5,\"op\":\"execute\",\"sql\":\"SELECT 1\",";
     assertThat(rejected(base + "\"isolation\":\"SNAPSHOT\"}").getMessage()).contains("REPEATABLE_READ");

@@ -54,6 +54,14 @@ public final class TestServer implements AutoCloseable {
 
   /** Starts a server; {@code overrides} maps TXGATE_* names to values. */
   public static TestServer start(JsonObject overrides) {
+    return start(overrides, new Telemetry());
+  }
+
+  /**
+   * Starts a server whose metrics and spans go to {@code telemetry} (e.g. one whose tracing exports
+   * to an in-memory exporter).
+   */
+  public static TestServer start(JsonObject overrides, Telemetry telemetry) {
     loadFixtures();
     int port = freePort();
     JsonObject conf = new JsonObject()
@@ -64,7 +72,6 @@ public final class TestServer implements AutoCloseable {
       .put(Keys.ADMIN_PORT.env(), freePort())
       .mergeIn(overrides);
     TxgateConfig config = TxgateConfig.from(conf);
-    Telemetry telemetry = new Telemetry();
     Vertx vertx = telemetry.newVertx();
     Txgate txgate;
     try {

@@ -19,6 +19,7 @@ public final class TxOptions {
   private Integer maxAttempts;
   private Integer timeoutMs;
   private Consistency consistency;
+  private String traceparent;
 
   private TxOptions() {
   }
@@ -79,6 +80,16 @@ public final class TxOptions {
     return this;
   }
 
+  /**
+   * The caller's W3C trace context, as its {@code traceparent} header would carry it
+   * ({@code "00-<32 hex trace id>-<16 hex span id>-<2 hex flags>"}): on a server with tracing on,
+   * the request's spans join that trace. An invalid value is ignored by the server, never refused.
+   */
+  public TxOptions traceparent(String value) {
+    this.traceparent = value;
+    return this;
+  }
+
   public Isolation isolation() {
     return isolation;
   }
@@ -103,6 +114,10 @@ public final class TxOptions {
     return consistency;
   }
 
+  public String traceparent() {
+    return traceparent;
+  }
+
   void writeTo(Map<String, Object> request) {
     if (isolation != null) {
       request.put("isolation", isolation.name());
@@ -121,6 +136,9 @@ public final class TxOptions {
     }
     if (consistency != null) {
       request.put("consistency", consistency.wire());
+    }
+    if (traceparent != null) {
+      request.put("traceparent", traceparent);
     }
   }
 }
