@@ -226,14 +226,18 @@ final class ResendingBank {
     try {
       while (running.get()) {
         try {
-          ResultSet rs = db.execute(Statement.of("SELECT COUNT(*), SUM(balance) FROM " + accounts),
+          ResultSet rs = db.execute(Statement.of("SELECT COUNT(*), SUM(balance), CONNECTION_ID(), @@in_transaction, @@autocommit,"
+            + " @@tx_isolation FROM " + accounts),
             TxOptions.create().readOnly(true).timeoutMs(timeoutMs));
           reads.incrementAndGet();
           long n = rs.row(0).getLong(0);
           BigDecimal sum = rs.row(0).getBigDecimal(1);
           if (n != ACCOUNTS || sum.compareTo(TOTAL) != 0) {
             tornReads.incrementAndGet();
-            violations.add("read " + n + " accounts summing to " + sum + " in phase " + phase + " at " + java.time.Instant.now());
+            violations.add("read " + n + " accounts summing to " + sum + " in phase " + phase + " at " + java.time.Instant.now()
+              // Which database session served it, and in what state: what a torn read needs to be explained.
+              + " on database session " + rs.row(0).getLong(2) + " (in_transaction " + rs.row(0).getObject(3)
+              + ", autocommit " + rs.row(0).getObject(4) + ", " + rs.row(0).getObject(5) + ")");
           }
         } catch (TxgateException e) {
           pause(100);
