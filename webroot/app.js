@@ -4,7 +4,13 @@
 const $ = (id) => document.getElementById(id);
 // clustered: whether the update describes a cluster (it then has a "cluster" part and sessions carry
 // their node); a lone node's page looks and acts as it always did.
-const state = { sessions: [], sortKey: 'id', sortAsc: true, filter: '', confirmKill: null, clustered: false };
+const state = { sessions: [], sortKey: 'id', sortAsc: true, filter: '', confirmKill: null, clustered: false, page: 0 };
+// The sessions table shows one page of rows: with 10,000 sessions the browser lays out 100 rows a
+// second, not 10,000.
+const PAGE_SIZE = 100;
+// The rows on the page, by session key: a row whose content did not change is left as it is, so
+// that a selection, a hover or an armed kill button survives the next update.
+const rowCache = new Map();
 // A kill takes two clicks: the first arms the row's button for a few seconds, the second kills.
 const CONFIRM_MS = 5000;
 // State-changing calls carry this header, which a cross-site form cannot set.
@@ -53,16 +59,32 @@ function renderOverview(o) {
   chart('chart-err', h.map((p) => p.errorsPerSecond), '/s');
 }
 
+// The charts span the last five minutes, one point a second, newest on the right.
+const CHART_SECONDS = 300;
+
 function chart(id, values, unit) {
   const svg = $(id);
-  const n = 300;
+  const n = CHART_SECONDS;
   const max = Math.max(1, ...values);
   const pts = values.map((v, i) => `${(n - values.length + i).toFixed(1)},${(58 - (v / max) * 56).toFixed(1)}`);
   const first = values.length ? (n - values.length) : n;
-  svg.innerHTML = values.length
+  // A faint line a minute apart: the time axis (labelled under the chart).
+  const grid = [60, 120, 180, 240].map((x) => `<line class="minute" x1="${x}" y1="0" x2="${x}" y2="60"></line>`).join('');
+  svg.innerHTML = grid + (values.length
     ? `<polygon points="${first},60 ${pts.join(' ')} ${n - 1},60"></polygon><polyline points="${pts.join(' ')}"></polyline>`
-    : '';
+    : '');
   text($(id + '-max'), `max ${fmtInt(Math.round(max))} ${unit}`.trim());
+}
+
+// Under each chart: where 5, 4, 3, 2 and 1 minutes ago and now fall on it.
+function timeAxes() {
+  for (const svg of document.querySelectorAll('.charts svg')) {
+    const axis = document.createElement('div');
+    axis.className = 'time-axis';
+    axis.setAttribute('aria-hidden', 'true');
+    axis.innerHTML = ['−5 min', '−4', '−3', '−2', '−1', 'now'].map((l) => `<span>${l}</span>`).join('');
+    svg.after(axis);
+  }
 }
 
 // In a cluster the cards count every node; latency and the charts stay this node's.
@@ -161,6 +183,23 @@ function killButton(id, node) {
   return `<button type="button" class="kill" data-kill="${esc(id)}"${on}>kill</button>`;
 }
 
+function sessionKey(s) {
+  return state.clustered ? `${s.nodeId}/${s.id}` : String(s.id);
+}
+
+function sessionRow(s) {
+  const f = s.inFlight;
+  const busy = f ? `${esc(f.op)} ${fmtMs(f.runningMs)}: ${esc(f.detail)}` : '';
+  const node = state.clustered ? `<td class="node" title="${esc(s.nodeId)}">${esc(s.node)}</td>` : '';
+  return `${node}<td class="num">${esc(s.id)}</td><td>${esc(s.remoteAddress)}</td><td class="client">${esc(s.client ?? '')}</td>`
+    + `<td class="identity">${esc(s.identity ?? '')}</td>`
+    + `<td>${fmtTime(s.connectedAt)}</td><td>${esc(s.instance)}</td>`
+    + `<td class="num">${fmtInt(s.requests)}</td><td class="num">${fmtInt(s.errors)}</td>`
+    + `<td class="num">${fmtBytes(s.bytesIn)}</td><td class="num">${fmtBytes(s.bytesOut)}</td>`
+    + `<td>${fmtTime(s.lastActivity)}</td><td class="sql" title="${busy}">${busy}</td>`
+    + `<td>${killButton(s.id, state.clustered ? s.nodeId : undefined)}</td>`;
+}
+
 function renderSessions() {
   const f = state.filter.toLowerCase();
   const rows = state.sessions.filter((s) => !f || [s.id, s.node, s.remoteAddress, s.client, s.identity, s.instance,
@@ -170,21 +209,46 @@ function renderSessions() {
     const c = typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y));
     return state.sortAsc ? c : -c;
   });
-  text($('session-count'), `${rows.length} of ${state.sessions.length}`);
-  $('sessions').tBodies[0].innerHTML = rows.map((s) => {
-    const f = s.inFlight;
-    const busy = f ? `${esc(f.op)} ${fmtMs(f.runningMs)}: ${esc(f.detail)}` : '';
-    const node = state.clustered ? `<td class="node" title="${esc(s.nodeId)}">${esc(s.node)}</td>` : '';
-    const on = state.clustered ? ` data-node="${esc(s.nodeId)}"` : '';
-    return `<tr data-session="${esc(s.id)}"${on} class="${f ? 'busy' : ''}">`
-      + `${node}<td class="num">${esc(s.id)}</td><td>${esc(s.remoteAddress)}</td><td class="client">${esc(s.client ?? '')}</td>`
-      + `<td class="identity">${esc(s.identity ?? '')}</td>`
-      + `<td>${fmtTime(s.connectedAt)}</td><td>${esc(s.instance)}</td>`
-      + `<td class="num">${fmtInt(s.requests)}</td><td class="num">${fmtInt(s.errors)}</td>`
-      + `<td class="num">${fmtBytes(s.bytesIn)}</td><td class="num">${fmtBytes(s.bytesOut)}</td>`
-      + `<td>${fmtTime(s.lastActivity)}</td><td class="sql" title="${busy}">${busy}</td>`
-      + `<td>${killButton(s.id, state.clustered ? s.nodeId : undefined)}</td></tr>`;
-  }).join('');
+  text($('session-count'), `${fmtInt(rows.length)} of ${fmtInt(state.sessions.length)}`);
+  const pages = Math.max(1, Math.ceil(rows.length / PAGE_SIZE));
+  state.page = Math.min(state.page, pages - 1);
+  const from = state.page * PAGE_SIZE;
+  const shown = rows.slice(from, from + PAGE_SIZE);
+  text($('session-page'), rows.length ? `${fmtInt(from + 1)}–${fmtInt(from + shown.length)}` : '0');
+  $('session-prev').disabled = state.page === 0;
+  $('session-next').disabled = state.page >= pages - 1;
+  const body = $('sessions').tBodies[0];
+  const keep = new Set();
+  let at = body.firstElementChild;
+  for (const s of shown) {
+    const key = sessionKey(s);
+    keep.add(key);
+    const html = sessionRow(s);
+    let cached = rowCache.get(key);
+    if (!cached) {
+      const tr = document.createElement('tr');
+      tr.dataset.session = s.id;
+      if (state.clustered) tr.dataset.node = s.nodeId;
+      cached = { tr, html: null };
+      rowCache.set(key, cached);
+    }
+    if (cached.html !== html) {
+      cached.tr.innerHTML = html;
+      cached.html = html;
+    }
+    cached.tr.className = s.inFlight ? 'busy' : '';
+    if (at === cached.tr) {
+      at = at.nextElementSibling;
+    } else {
+      body.insertBefore(cached.tr, at);
+    }
+  }
+  for (const [key, cached] of rowCache) {
+    if (!keep.has(key)) {
+      cached.tr.remove();
+      rowCache.delete(key);
+    }
+  }
   for (const th of $('sessions').tHead.rows[0].cells) {
     th.classList.toggle('sorted', th.dataset.key === state.sortKey);
     th.classList.toggle('asc', th.dataset.key === state.sortKey && state.sortAsc);
@@ -215,9 +279,13 @@ async function post(path) {
   return r.json();
 }
 
+// The stream is open only while the page is visible: the server builds the sessions snapshot only
+// while some console is watching, and a page in a background tab is not.
+let source = null;
+
 function connect() {
   const live = $('live');
-  const source = new EventSource('api/stream');
+  source = new EventSource('api/stream');
   source.addEventListener('update', (e) => {
     text(live, 'live');
     live.className = 'badge ok';
@@ -259,7 +327,19 @@ $('sessions').tBodies[0].addEventListener('click', async (e) => {
     alert(err.message);
   }
 });
-$('filter').addEventListener('input', (e) => { state.filter = e.target.value; renderSessions(); });
+$('filter').addEventListener('input', (e) => { state.filter = e.target.value; state.page = 0; renderSessions(); });
+$('session-prev').addEventListener('click', () => { state.page = Math.max(0, state.page - 1); renderSessions(); });
+$('session-next').addEventListener('click', () => { state.page += 1; renderSessions(); });
+document.addEventListener('visibilitychange', () => {
+  if (document.hidden && source) {
+    source.close();
+    source = null;
+    text($('live'), 'paused (page hidden)');
+    $('live').className = 'badge';
+  } else if (!document.hidden && !source) {
+    connect();
+  }
+});
 $('nodes').tBodies[0].addEventListener('click', async (e) => {
   const d = e.target.dataset || {};
   const node = d.pause || d.resume;
@@ -275,4 +355,5 @@ $('nodes').tBodies[0].addEventListener('click', async (e) => {
 $('pause').addEventListener('click', () => post('api/pause'));
 $('resume').addEventListener('click', () => post('api/resume'));
 
+timeAxes();
 connect();

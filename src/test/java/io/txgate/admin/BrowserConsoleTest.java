@@ -33,6 +33,61 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  */
 class BrowserConsoleTest {
 
+  /**
+   * 250 sessions: the table shows them a page of 100 at a time; a row that did not change is the same
+   * element after the next update (rows are updated by key, not rebuilt); the charts have a time axis;
+   * and at 900 px wide nothing makes the page scroll sideways.
+   */
+  @Test
+  void manySessionsArePagedRowsAreUpdatedByKeyAndThePageFitsIn900Px() throws Exception {
+    Chromium.require();
+    Path profile = Files.createTempDirectory("txgate-chromium");
+    List<WireClient> clients = new ArrayList<>();
+    WebDriver driver = null;
+    try (TestServer server = TestServer.start(new JsonObject())) {
+      for (int i = 0; i < 250; i++) {
+        WireClient c = server.connect();
+        c.call(new JsonObject().put("id", 0).put("op", "hello").put("client", "paged-" + i));
+        clients.add(c);
+      }
+      driver = Chromium.start(profile);
+      driver.manage().window().setSize(new org.openqa.selenium.Dimension(900, 900));
+      WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(30));
+      wait.ignoring(StaleElementReferenceException.class);
+      driver.get(server.adminUrl() + "/");
+      wait.until(d -> d.findElement(By.id("session-count")).getText().equals("250 of 250"));
+      assertThat(driver.findElements(By.cssSelector("#sessions tbody tr"))).hasSize(100);
+      assertThat(driver.findElement(By.id("session-page")).getText()).isEqualTo("1–100");
+
+      // Mark the first row's element, let a second update arrive, and find the mark still there.
+      org.openqa.selenium.JavascriptExecutor js = (org.openqa.selenium.JavascriptExecutor) driver;
+      js.executeScript("document.querySelector('#sessions tbody tr').marked = true");
+      String requests = driver.findElement(By.id("requests")).getText();
+      clients.get(0).call(execute(1, "SELECT 1"));
+      wait.until(d -> !d.findElement(By.id("requests")).getText().equals(requests));
+      assertThat(js.executeScript("return document.querySelector('#sessions tbody tr').marked === true"))
+        .as("the unchanged row is the same element after an update").isEqualTo(true);
+
+      driver.findElement(By.id("session-next")).click();
+      driver.findElement(By.id("session-next")).click();
+      wait.until(d -> d.findElement(By.id("session-page")).getText().equals("201–250"));
+      assertThat(driver.findElements(By.cssSelector("#sessions tbody tr"))).hasSize(50);
+      assertThat(driver.findElement(By.id("session-next")).isEnabled()).isFalse();
+
+      assertThat(driver.findElements(By.cssSelector(".charts .time-axis"))).hasSize(4);
+      assertThat(driver.findElement(By.cssSelector(".charts .time-axis")).getText()).endsWith("now");
+      assertThat(js.executeScript("return document.documentElement.scrollWidth <= window.innerWidth"))
+        .as("the page does not scroll sideways at 900 px").isEqualTo(true);
+    } finally {
+      if (driver != null) {
+        driver.quit();
+      }
+      for (WireClient c : clients) {
+        c.close();
+      }
+    }
+  }
+
   @Test
   void consoleShowsSessionsLiveAndKillsOne() throws Exception {
     Chromium.require();
