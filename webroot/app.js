@@ -151,6 +151,12 @@ function renderPool(p) {
       `${fmtInt(p.budget.share)} of ${fmtInt(p.budget.clusterMaxConnections)}`
         + ` (${fmtInt(p.budget.nodes)} node${p.budget.nodes === 1 ? '' : 's'})`]);
   }
+  // Conflict-aware admission: the kinds of transaction limited now (none while nothing conflicts).
+  for (const k of p.admission || []) {
+    rows.push([`<span title="${esc(k.fingerprint)}">admission ${esc(k.id)}</span>`,
+      `<span class="admission">limit ${fmtInt(k.limit)} of ${fmtInt(k.maxLimit)}, ${fmtInt(k.running)} running,`
+        + ` ${fmtInt(k.queued)} queued</span>`]);
+  }
   $('pool').innerHTML = rows.map(([k, v]) => `<dt>${k}</dt><dd>${v}</dd>`).join('');
 }
 

@@ -84,14 +84,16 @@ class AdmissionLoadTest {
         }));
       }
       JsonObject limited = null;
+      String metrics = "";
       try {
         long giveUp = System.currentTimeMillis() + 30_000;
         while (limited == null && System.currentTimeMillis() < giveUp) {
           Thread.sleep(100);
           for (Object o : admission(server)) {
             JsonObject kind = (JsonObject) o;
-            if (kind.getInteger("limit") < POOL) {
+            if (kind.getInteger("limit") < POOL && limited == null) {
               limited = kind;
+              metrics = Http.get(server.adminUrl() + "/metrics").body();
             }
           }
         }
@@ -107,6 +109,9 @@ class AdmissionLoadTest {
         .isEqualTo("UPDATE " + accounts + " SET balance = balance - ? WHERE id = ?; DO SLEEP(?); UPDATE " + accounts
           + " SET balance = balance + ? WHERE id = ?");
       assertThat(limited.getInteger("maxLimit")).isEqualTo(POOL);
+      assertThat(metrics).as("the limit on /metrics, labelled by the kind's id")
+        .contains("txgate_admission_limit{kind=\"" + limited.getString("id") + "\"}")
+        .contains("# HELP txgate_admission_limit ");
       assertThat(admission(server).stream().map(o -> ((JsonObject) o).getString("fingerprint")))
         .as("kinds limited: never the point reads").noneMatch(f -> f.startsWith("SELECT"));
       assertThat(readErrors).as("errors of the point reads").isEmpty();
