@@ -247,8 +247,7 @@ final class ResendingBank {
               + java.time.Instant.now() + " on database session " + rs.row(0).getLong(2));
           }
         } catch (TxgateException e) {
-          // A deadlock with a transfer, retried by txgate until its attempts ran out, or a node
-          // going away: no sum was read.
+          // A node going away, or a deadline: no sum was read.
           pause(100);
         }
         pause(20);
