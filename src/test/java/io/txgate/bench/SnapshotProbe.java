@@ -1,5 +1,6 @@
 package io.txgate.bench;
 
+import io.txgate.Await;
 import io.txgate.config.DatabaseUrls;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -41,10 +42,6 @@ public final class SnapshotProbe {
   private SnapshotProbe() {
   }
 
-  private static <X> X await(Future<X> f) throws Exception {
-    return f.toCompletionStage().toCompletableFuture().get();
-  }
-
   public static void main(String[] args) throws Exception {
     String url = System.getenv("TXGATE_DB_URL");
     if (url == null || url.isBlank()) {
@@ -54,20 +51,20 @@ public final class SnapshotProbe {
     String[] modes = System.getenv().getOrDefault("MODES", "plain,tx,snapshot,share").split(",");
     Vertx vertx = Vertx.vertx();
     MySQLConnectOptions options = DatabaseUrls.parse(url);
-    SqlConnection admin = await(MySQLConnection.connect(vertx, options));
+    SqlConnection admin = Await.result(MySQLConnection.connect(vertx, options));
     System.out.println("database " + admin.databaseMetadata().fullVersion() + ", 8 writers, 6 readers, "
       + seconds + " s per mode");
     try {
       for (String mode : modes) {
-        await(admin.query("DROP TABLE IF EXISTS " + ACCOUNTS).execute());
-        await(admin.query("CREATE TABLE " + ACCOUNTS + " (id INT PRIMARY KEY, balance DECIMAL(15,2) NOT NULL)"
+        Await.result(admin.query("DROP TABLE IF EXISTS " + ACCOUNTS).execute());
+        Await.result(admin.query("CREATE TABLE " + ACCOUNTS + " (id INT PRIMARY KEY, balance DECIMAL(15,2) NOT NULL)"
           + " ENGINE=InnoDB").execute());
-        await(admin.query("INSERT INTO " + ACCOUNTS + " VALUES (1, 1000), (2, 1000), (3, 1000), (4, 1000),"
+        Await.result(admin.query("INSERT INTO " + ACCOUNTS + " VALUES (1, 1000), (2, 1000), (3, 1000), (4, 1000),"
           + " (5, 1000), (6, 1000), (7, 1000), (8, 1000)").execute());
         System.out.println(run(vertx, options, mode.trim(), seconds));
       }
     } finally {
-      await(admin.query("DROP TABLE IF EXISTS " + ACCOUNTS).execute());
+      Await.result(admin.query("DROP TABLE IF EXISTS " + ACCOUNTS).execute());
       vertx.close();
     }
   }
@@ -83,13 +80,13 @@ public final class SnapshotProbe {
     for (int w = 0; w < 8; w++) {
       threads.add(new Thread(() -> {
         try {
-          SqlConnection c = await(MySQLConnection.connect(vertx, options));
+          SqlConnection c = Await.result(MySQLConnection.connect(vertx, options));
           while (running.get()) {
             if (transfer(c)) {
               transfers.incrementAndGet();
             }
           }
-          await(c.close());
+          Await.result(c.close());
         } catch (Exception e) {
           throw new IllegalStateException(e);
         }
@@ -99,7 +96,7 @@ public final class SnapshotProbe {
       threads.add(new Thread(() -> {
         try {
           while (running.get()) {
-            SqlConnection c = await(MySQLConnection.connect(vertx, options));
+            SqlConnection c = Await.result(MySQLConnection.connect(vertx, options));
             try {
               BigDecimal sum = read(c, mode);
               reads.incrementAndGet();
@@ -110,7 +107,7 @@ public final class SnapshotProbe {
               // A locking read can be a deadlock's victim: no sum was read.
               failed.incrementAndGet();
             } finally {
-              await(c.close());
+              Await.result(c.close());
             }
           }
         } catch (Exception e) {
@@ -141,11 +138,11 @@ public final class SnapshotProbe {
       + " AND balance >= ?").execute(Tuple.of(amount, from, amount));
     Future<RowSet<Row>> credit = c.preparedQuery("UPDATE " + ACCOUNTS + " SET balance = balance + ? WHERE id = ?")
       .execute(Tuple.of(amount, to));
-    await(Future.join(off, debit, credit).recover(t -> Future.succeededFuture()));
+    Await.result(Future.join(off, debit, credit).recover(t -> Future.succeededFuture()));
     boolean ok = off.succeeded() && debit.succeeded() && credit.succeeded() && debit.result().rowCount() == 1;
     Future<RowSet<Row>> end = c.query(ok ? "COMMIT" : "ROLLBACK").execute();
     Future<RowSet<Row>> on = c.query("SET autocommit=1").execute();
-    await(Future.join(end, on).recover(t -> Future.succeededFuture()));
+    Await.result(Future.join(end, on).recover(t -> Future.succeededFuture()));
     return ok && end.succeeded();
   }
 
@@ -153,17 +150,17 @@ public final class SnapshotProbe {
     String sql = "SELECT SUM(balance) FROM " + ACCOUNTS;
     switch (mode) {
       case "plain":
-        return await(c.preparedQuery(sql).execute()).iterator().next().getBigDecimal(0);
+        return Await.result(c.preparedQuery(sql).execute()).iterator().next().getBigDecimal(0);
       case "share":
-        return await(c.preparedQuery(sql + " LOCK IN SHARE MODE").execute()).iterator().next().getBigDecimal(0);
+        return Await.result(c.preparedQuery(sql + " LOCK IN SHARE MODE").execute()).iterator().next().getBigDecimal(0);
       case "tx":
       case "snapshot":
-        await(c.query(mode.equals("tx") ? "START TRANSACTION READ ONLY"
+        Await.result(c.query(mode.equals("tx") ? "START TRANSACTION READ ONLY"
           : "START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY").execute());
         try {
-          return await(c.preparedQuery(sql).execute()).iterator().next().getBigDecimal(0);
+          return Await.result(c.preparedQuery(sql).execute()).iterator().next().getBigDecimal(0);
         } finally {
-          await(c.query("COMMIT").execute());
+          Await.result(c.query("COMMIT").execute());
         }
       default:
         throw new IllegalArgumentException("unknown mode " + mode + " (plain, tx, snapshot, share)");
