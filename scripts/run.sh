@@ -18,4 +18,10 @@ if [ -z "${TXGATE_DB_URL:-}" ]; then
 fi
 # The JDK packages Hazelcast reaches into when cluster.enabled is on (harmless otherwise).
 cluster_flags="--add-modules java.se --add-exports java.base/jdk.internal.ref=ALL-UNNAMED --add-opens java.base/java.lang=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED --add-opens java.management/sun.management=ALL-UNNAMED --add-opens jdk.management/com.sun.management.internal=ALL-UNNAMED"
-exec java $cluster_flags ${JAVA_OPTS:-} -cp "$classpath" io.txgate.Main "$@"
+# SIGHUP back to its default when this was started under nohup, so that kill -HUP reloads (as in
+# bin/txgate, which says why).
+hup=()
+if env --default-signal=HUP true 2>/dev/null; then
+  hup=(env --default-signal=HUP)
+fi
+exec ${hup[@]+"${hup[@]}"} java $cluster_flags ${JAVA_OPTS:-} -cp "$classpath" io.txgate.Main "$@"

@@ -129,10 +129,15 @@ public final class Main {
    * SIGHUP reloads, as for most daemons (and {@code systemctl reload}). Installed before anything
    * starts: the JVM's default for SIGHUP is to exit, and a HUP that arrives during the start-up
    * would otherwise stop the server. The reload runs on Vert.x threads; the signal thread only asks.
+   *
+   * <p>A process started with SIGHUP ignored (as {@code nohup} starts it) keeps it ignored: the JVM
+   * does not take over an ignored SIGHUP, and answers with the old disposition instead. Every {@code
+   * kill -HUP} would then be lost without a word, so start-up says so. The launchers (bin/txgate,
+   * scripts/run.sh) put SIGHUP back to its default before the JVM starts, where GNU env can.
    */
   private static void onHangUp(AtomicReference<Txgate> txgate) {
     try {
-      sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> {
+      sun.misc.SignalHandler before = sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> {
         Txgate running = txgate.get();
         if (running == null) {
           LOG.warn("SIGHUP ignored: txgate is still starting (or stopping); send it again once it listens");
@@ -140,6 +145,11 @@ public final class Main {
         }
         running.reloader().reload("SIGHUP", "signal");
       });
+      if (before == sun.misc.SignalHandler.SIG_IGN) {
+        LOG.warn("SIGHUP is ignored in this process (it was started with SIGHUP ignored, as nohup does):"
+          + " kill -HUP will not reload the configuration; use POST /api/reload on the console, or start"
+          + " txgate with bin/txgate, which puts SIGHUP back to its default");
+      }
     } catch (IllegalArgumentException e) {
       // No SIGHUP on this platform (Windows), or the JVM was started with -Xrs.
       LOG.warn("SIGHUP cannot reload here ({}); use POST /api/reload on the console", e.getMessage());

@@ -10,6 +10,7 @@ import io.txgate.testsupport.Signals;
 import io.txgate.testsupport.TestDatabase;
 import io.txgate.testsupport.TestServer;
 import io.txgate.testsupport.WireClient;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -18,6 +19,7 @@ import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
@@ -130,6 +132,42 @@ class PackagedDistributionTest {
       Signals.killQuietly(p);
     }
     assertThat(Files.exists(cwd.resolve("data"))).as("nothing written to the working directory").isFalse();
+  }
+
+  /**
+   * nohup starts a process with SIGHUP ignored, and a JVM never takes over an ignored SIGHUP: bin/txgate
+   * puts it back to its default, so that kill -HUP still reloads (and a hang-up still stops nothing).
+   */
+  @Test
+  void startedUnderNohupItStillReloadsOnSighup() throws Exception {
+    int port = TestServer.freePort();
+    int adminPort = TestServer.freePort();
+    Process p = Distribution.startUnder(List.of("nohup"), launcher, cwd, Map.of("TXGATE_DB_URL", TestDatabase.url(),
+      "TXGATE_PROTOCOL_PORT", Integer.toString(port), "TXGATE_ADMIN_PORT", Integer.toString(adminPort),
+      "TXGATE_INSTANCES", "1"));
+    try {
+      awaitListening(p, port);
+      awaitListening(p, adminPort);
+      Signals.send(p, "HUP");
+      // The reload runs after the signal returns; the deadline only turns a lost signal into a failure.
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      JsonArray audit = new JsonArray();
+      while (reloadsBySignal(audit) == 0 && System.nanoTime() < deadline && p.isAlive()) {
+        Thread.sleep(100);
+        audit = new JsonArray(Http.get("http://127.0.0.1:" + adminPort + "/api/audit").body());
+      }
+      assertThat(reloadsBySignal(audit)).as("reloads by SIGHUP in " + audit.encode() + "\n"
+        + Distribution.read(cwd.resolve("stderr.txt"))).isEqualTo(1);
+      assertThat(p.isAlive()).as("txgate still runs after SIGHUP").isTrue();
+      assertThat(Distribution.read(cwd.resolve("stderr.txt"))).doesNotContain("SIGHUP is ignored");
+    } finally {
+      Signals.killQuietly(p);
+    }
+  }
+
+  private static long reloadsBySignal(JsonArray audit) {
+    return audit.stream().map(JsonObject.class::cast)
+      .filter(e -> "SIGHUP".equals(e.getString("who")) && "reload".equals(e.getString("action"))).count();
   }
 
   @Test

@@ -55,4 +55,25 @@ class ReloadSignalTest {
       assertThat(last.getString("outcome")).contains("operation added: two");
     }
   }
+
+  /**
+   * A JVM started with SIGHUP ignored (nohup java ...) cannot take SIGHUP over: every kill -HUP
+   * would be lost without a word, so start-up says so, naming what works instead.
+   */
+  @Test
+  void anIgnoredSighupIsSaidAtStartUp() throws Exception {
+    try (ReloadFiles files = ReloadFiles.create(List.of("first"), List.of("one"));
+         TxgateProcess txgate = TxgateProcess.startWithHangUpIgnored(TestDatabase.url(),
+           Map.of("TXGATE_CONFIG", files.config.toString()))) {
+      assertThat(txgate.log()).contains("SIGHUP is ignored in this process", "POST /api/reload", "bin/txgate");
+      txgate.sighup();
+      try (WireClient c = txgate.connect()) {
+        // Still serving: the ignored signal stopped nothing.
+        assertThat(c.call(new JsonObject().put("id", 0).put("op", "hello").put("client", "first")
+          .put("token", ReloadFiles.TOKEN)).getBoolean("ok")).isTrue();
+        assertThat(call(c, "one", 1).getBoolean("ok")).isTrue();
+      }
+      assertThat(txgate.running()).isTrue();
+    }
+  }
 }

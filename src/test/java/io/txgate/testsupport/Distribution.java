@@ -76,7 +76,14 @@ public final class Distribution {
    */
   public static Process start(Path launcher, Path cwd, Map<String, String> env, String... args)
       throws IOException {
-    List<String> command = new ArrayList<>(List.of(launcher.toString()));
+    return startUnder(List.of(), launcher, cwd, env, args);
+  }
+
+  /** As {@link #start}, run by {@code wrapper} (e.g. {@code nohup}) as an operator might. */
+  public static Process startUnder(List<String> wrapper, Path launcher, Path cwd, Map<String, String> env,
+                                   String... args) throws IOException {
+    List<String> command = new ArrayList<>(wrapper);
+    command.add(launcher.toString());
     command.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(command).directory(cwd.toFile())
       .redirectOutput(cwd.resolve("stdout.txt").toFile())

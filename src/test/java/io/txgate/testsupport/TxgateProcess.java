@@ -21,10 +21,21 @@ public final class TxgateProcess implements AutoCloseable {
   private final int adminPort;
   private final Map<String, String> extraEnv;
   private final Path log;
+  /** What runs java: GNU env setting SIGHUP's disposition (see {@link #HUP_DEFAULT}). */
+  private final List<String> launcher;
   private final Thread shutdownHook = new Thread(this::killQuietly, "txgate-process-cleanup");
   private Process process;
 
-  private TxgateProcess(String dbUrl, Map<String, String> extraEnv, Path log) {
+  /**
+   * SIGHUP at its default, as bin/txgate starts txgate: the suite may itself run with SIGHUP ignored
+   * (under nohup), which a child inherits, and then no kill -HUP would ever reach txgate.
+   */
+  private static final List<String> HUP_DEFAULT = List.of("env", "--default-signal=HUP");
+  /** SIGHUP ignored, as a JVM started directly under nohup has it. */
+  private static final List<String> HUP_IGNORED = List.of("env", "--ignore-signal=HUP");
+
+  private TxgateProcess(String dbUrl, Map<String, String> extraEnv, Path log, List<String> launcher) {
+    this.launcher = launcher;
     this.dbUrl = dbUrl;
     // Restarted on the same ports while clients keep reconnecting: see stablePort.
     this.port = TestServer.stablePort();
@@ -43,8 +54,18 @@ public final class TxgateProcess implements AutoCloseable {
    * nodes of one test each get a log that says which node it is.
    */
   public static TxgateProcess start(String dbUrl, Map<String, String> extraEnv, String logName) {
+    return start(dbUrl, extraEnv, logName, HUP_DEFAULT);
+  }
+
+  /** As {@link #start(String, Map)}, with SIGHUP ignored from the start, as {@code nohup java ...} runs it. */
+  public static TxgateProcess startWithHangUpIgnored(String dbUrl, Map<String, String> extraEnv) {
+    return start(dbUrl, extraEnv, "txgate-nohup", HUP_IGNORED);
+  }
+
+  private static TxgateProcess start(String dbUrl, Map<String, String> extraEnv, String logName,
+                                     List<String> launcher) {
     Path log = Path.of("target", "faults", logName + "-" + System.currentTimeMillis() + ".log").toAbsolutePath();
-    TxgateProcess p = new TxgateProcess(dbUrl, extraEnv, log);
+    TxgateProcess p = new TxgateProcess(dbUrl, extraEnv, log, launcher);
     Runtime.getRuntime().addShutdownHook(p.shutdownHook);
     p.launch();
     return p;
@@ -76,7 +97,8 @@ public final class TxgateProcess implements AutoCloseable {
 
   private synchronized void launch() {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> command = new java.util.ArrayList<>(List.of(java, "-Xmx512m"));
+    List<String> command = new java.util.ArrayList<>(launcher);
+    command.addAll(List.of(java, "-Xmx512m"));
     command.addAll(moduleFlags());
     command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.txgate.Main"));
     ProcessBuilder pb = new ProcessBuilder(command)
