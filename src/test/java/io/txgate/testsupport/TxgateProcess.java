@@ -28,11 +28,13 @@ public final class TxgateProcess implements AutoCloseable {
 
   /**
    * SIGHUP at its default, as bin/txgate starts txgate: the suite may itself run with SIGHUP ignored
-   * (under nohup), which a child inherits, and then no kill -HUP would ever reach txgate.
+   * (under nohup), which a child inherits, and then no kill -HUP would ever reach txgate. Only where
+   * GNU env can (coreutils 8.31 or later), as in bin/txgate; elsewhere java runs as it is.
    */
-  private static final List<String> HUP_DEFAULT = List.of("env", "--default-signal=HUP");
-  /** SIGHUP ignored, as a JVM started directly under nohup has it. */
-  private static final List<String> HUP_IGNORED = List.of("env", "--ignore-signal=HUP");
+  private static final List<String> HUP_DEFAULT =
+    envResetsSignals() ? List.of("env", "--default-signal=HUP") : List.of();
+  /** SIGHUP ignored: {@code nohup java ...}, as an operator might start it. */
+  private static final List<String> HUP_IGNORED = List.of("nohup");
 
   private TxgateProcess(String dbUrl, Map<String, String> extraEnv, Path log, List<String> launcher) {
     this.launcher = launcher;
@@ -42,6 +44,19 @@ public final class TxgateProcess implements AutoCloseable {
     this.adminPort = TestServer.stablePort();
     this.extraEnv = extraEnv;
     this.log = log;
+  }
+
+  private static boolean envResetsSignals() {
+    try {
+      Process p = new ProcessBuilder("env", "--default-signal=HUP", "true").redirectErrorStream(true).start();
+      p.getInputStream().readAllBytes();
+      return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
   }
 
   /** Starts txgate against {@code dbUrl}; {@code extraEnv} adds or overrides TXGATE_* variables. */
